@@ -1,0 +1,35 @@
+"""Polarity-GAN (Deepshikha & Naman, arXiv 2012.04937) in plain PyTorch.
+
+- :mod:`.networks`: the convex generator G, the class-conditional Wasserstein
+  critic D, the classifier C and the autoencoder's encoder.
+- :mod:`.losses`: the losses of eqs. 5-6 as skimbgan reads them, and the
+  gradient penalty.
+- :mod:`.training`: Algorithm 1 (and the autoencoder initialisation).
+"""
+
+from .losses import (
+    classifier_loss,
+    critic_loss,
+    generator_loss,
+    gradient_penalty,
+    interpolate,
+    penalty_at,
+)
+from .networks import ConditionalCritic, ConvexGenerator, Encoder, MLPClassifier
+from .training import PolarityGANConfig, TrainedPolarityGAN, train_polarity_gan
+
+__all__ = [
+    "ConditionalCritic",
+    "ConvexGenerator",
+    "Encoder",
+    "MLPClassifier",
+    "PolarityGANConfig",
+    "TrainedPolarityGAN",
+    "classifier_loss",
+    "critic_loss",
+    "generator_loss",
+    "gradient_penalty",
+    "interpolate",
+    "penalty_at",
+    "train_polarity_gan",
+]

@@ -1,0 +1,355 @@
+"""Algorithm 1 of Polarity-GAN, with the autoencoder initialisation.
+
+Inputs are tensors already scaled for the networks; the caller (the
+``PolarityGANSampler`` wrapper) chooses the anchors and turns the returned
+convex weights back into samples in the user's units.
+"""
+
+from dataclasses import dataclass, field
+
+import torch
+from torch.nn import functional as F
+
+from ..history import History
+from ..progress import Progress
+from ..random import make_generator, seeded
+from .losses import (
+    classifier_loss,
+    critic_loss,
+    generator_loss,
+    interpolate,
+    penalty_at,
+)
+from .networks import (
+    ConditionalCritic,
+    ConvexGenerator,
+    Encoder,
+    MLPClassifier,
+    draw_rows,
+)
+
+# One fused kernel per optimiser step instead of a loop over parameters: the
+# networks are small, so per-tensor overhead dominates on the CPU.
+_ADAM = {"fused": True}
+
+
+@dataclass
+class PolarityGANConfig:
+    """Hyper-parameters of one Polarity-GAN fit (see ``PolarityGANSampler``)."""
+
+    n_steps: int = 1000
+    batch_size: int = 128
+    n_critic: int = 1
+    noise_dim: int = 32
+    hidden_dims: tuple = (128, 128)
+    generator_lr: float = 2e-4
+    critic_lr: float = 2e-4
+    classifier_lr: float = 2e-4
+    betas: tuple = (0.6, 0.9)
+    gp_weight: float = 10.0
+    classifier_weight: float = 1.0
+    n_neighbors: int | None = 5
+    max_anchor_weight: float = 0.9
+    init: str = "autoencoder"
+    pretrain_steps: int = 300
+    log_every: int = 10
+
+
+@dataclass
+class TrainedPolarityGAN:
+    """What a fit returns: the three trained networks and the loss history."""
+
+    generator: ConvexGenerator
+    critic: ConditionalCritic
+    classifier: MLPClassifier
+    history: dict = field(default_factory=dict)
+
+
+def neighbour_table(anchors, anchor_class, n_neighbors):
+    """Candidate anchors of each anchor: its nearest neighbours in its class.
+
+    Parameters
+    ----------
+    anchors : Tensor (n_anchors, n_features), stacked class by class
+    anchor_class : LongTensor (n_anchors,), sorted
+    n_neighbors : int or None
+        None means every other anchor of the class (the paper's global form).
+
+    Returns
+    -------
+    candidates : LongTensor (n_anchors, K)
+    mask : BoolTensor (n_anchors, K)
+        False on padding (classes with fewer than K + 1 anchors).
+    """
+    n_anchors = anchors.shape[0]
+    classes, counts = torch.unique_consecutive(anchor_class, return_counts=True)
+    widths = [
+        int(c - 1) if n_neighbors is None else int(min(n_neighbors, c - 1))
+        for c in counts
+    ]
+    width = max(max(widths), 1)
+    candidates = torch.zeros(n_anchors, width, dtype=torch.long, device=anchors.device)
+    mask = torch.zeros(n_anchors, width, dtype=torch.bool, device=anchors.device)
+    start = 0
+    for count, k in zip(counts.tolist(), widths, strict=True):
+        stop = start + count
+        if k > 0:
+            block = anchors[start:stop]
+            dist = torch.cdist(block, block)
+            dist.fill_diagonal_(float("inf"))
+            nearest = dist.topk(k, dim=1, largest=False).indices
+            candidates[start:stop, :k] = nearest + start
+            mask[start:stop, :k] = True
+        candidates[start:stop, k:] = torch.arange(start, stop, device=anchors.device)[
+            :, None
+        ]
+        start = stop
+    return candidates, mask
+
+
+def _set_trainable(module, flag):
+    for parameter in module.parameters():
+        parameter.requires_grad_(flag)
+
+
+def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng):
+    """Autoencoder initialisation of G (BAGAN-style, section 4 of the paper).
+
+    A class-agnostic encoder E maps a real anchor ``x_t`` to the noise space;
+    the generator, used as the decoder, must rebuild ``x_t`` from a random
+    neighbour's neighbourhood with ``x_t`` itself excluded, so it learns the
+    local shape of the data rather than to copy. Afterwards the per-class noise
+    distribution of G is set to the mean and spread of the codes E gives that
+    class's anchors, as BAGAN fits a class-conditional latent distribution.
+
+    Returns the list of reconstruction losses (one per step).
+    """
+    eligible = torch.nonzero(generator.candidate_mask.any(1)).squeeze(1)
+    losses = []
+    if steps <= 0 or eligible.numel() == 0:
+        return losses
+    params = list(generator.parameters()) + list(encoder.parameters())
+    optimizer = torch.optim.Adam(params, lr=lr, betas=betas, **_ADAM)
+    for _ in range(steps):
+        pick = torch.randint(
+            eligible.numel(), (batch_size,), generator=rng, device=eligible.device
+        )
+        target = eligible[pick]
+        labels = generator.anchor_class[target]
+        # base: a random real candidate of the target
+        mask = generator.candidate_mask[target].float()
+        column = torch.multinomial(mask, 1, generator=rng).squeeze(1)
+        base = generator.candidates[target, column]
+        x_target = generator.anchors[target]
+        rebuilt, _, _ = generator(encoder(x_target), labels, base, exclude=target)
+        loss = F.mse_loss(rebuilt, x_target)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss.detach()))
+    with torch.no_grad():
+        codes = encoder(generator.anchors)
+        for k in torch.unique(generator.anchor_class).tolist():
+            class_codes = codes[generator.anchor_class == k]
+            generator.noise_mean[k] = class_codes.mean(0)
+            if class_codes.shape[0] > 1:
+                generator.noise_std[k] = class_codes.std(0).clamp_min(1e-3)
+    return losses
+
+
+def train_polarity_gan(
+    X,
+    y,
+    n_classes,
+    anchor_rows,
+    generation_counts,
+    config,
+    device,
+    seed,
+    verbose=0,
+):
+    """Train G, D and C of Polarity-GAN (Algorithm 1).
+
+    Parameters
+    ----------
+    X : Tensor (n_samples, n_features), float32, scaled for the networks
+    y : LongTensor (n_samples,), class indices in ``[0, n_classes)``
+    n_classes : int
+    anchor_rows : LongTensor (n_anchors,)
+        Rows of ``X`` used as anchors, sorted by class. Every class to be
+        generated needs at least one.
+    generation_counts : Tensor (n_classes,)
+        How many samples each class will get (0 for classes not generated).
+        Labels for the critic and classifier updates are drawn in proportion to
+        it (the class deficit ``p_k - p_i`` of Algorithm 1, line 6) and labels
+        for the generator update uniformly over the classes it makes positive
+        (line 9).
+    config : PolarityGANConfig
+    device : torch.device
+    seed : int
+    verbose : int
+
+    Returns
+    -------
+    TrainedPolarityGAN
+    """
+    cfg = config
+    rng = make_generator(seed, device)
+    X = X.to(device)
+    y = y.to(device)
+    order = torch.argsort(y, stable=True)
+    X_sorted, y_sorted = X[order], y[order]
+    real_count = torch.bincount(y_sorted, minlength=n_classes)
+    real_start = torch.cumsum(real_count, 0) - real_count
+
+    anchor_rows = anchor_rows.to(device)
+    anchors = X[anchor_rows]
+    anchor_class = y[anchor_rows]
+    candidates, mask = neighbour_table(anchors, anchor_class, cfg.n_neighbors)
+    n_features = X.shape[1]
+
+    with seeded(seed, device):
+        generator = ConvexGenerator(
+            anchors,
+            anchor_class,
+            candidates,
+            mask,
+            n_classes,
+            noise_dim=cfg.noise_dim,
+            hidden_dims=tuple(cfg.hidden_dims),
+            max_anchor_weight=cfg.max_anchor_weight,
+        ).to(device)
+        critic = ConditionalCritic(n_features, n_classes, tuple(cfg.hidden_dims)).to(
+            device
+        )
+        classifier = MLPClassifier(n_features, n_classes, tuple(cfg.hidden_dims)).to(
+            device
+        )
+        encoder = Encoder(n_features, cfg.noise_dim, tuple(cfg.hidden_dims)).to(device)
+
+    history = History()
+    if cfg.init == "autoencoder":
+        recon = pretrain_autoencoder(
+            generator,
+            encoder,
+            cfg.pretrain_steps,
+            cfg.batch_size,
+            cfg.generator_lr,
+            cfg.betas,
+            rng,
+        )
+        for step in range(0, len(recon), cfg.log_every):
+            history.record(phase=0, step=step, reconstruction_loss=recon[step])
+    elif cfg.init != "random":
+        raise ValueError(f"init must be 'autoencoder' or 'random', got {cfg.init!r}.")
+
+    counts = torch.as_tensor(generation_counts, dtype=torch.float32, device=device)
+    deficit_p = counts / counts.sum()
+    uniform_p = (counts > 0).float() / (counts > 0).sum()
+
+    opt_g = torch.optim.Adam(
+        generator.parameters(), lr=cfg.generator_lr, betas=cfg.betas, **_ADAM
+    )
+    opt_d = torch.optim.Adam(
+        critic.parameters(), lr=cfg.critic_lr, betas=cfg.betas, **_ADAM
+    )
+    opt_c = torch.optim.Adam(
+        classifier.parameters(), lr=cfg.classifier_lr, betas=cfg.betas, **_ADAM
+    )
+    batch = cfg.batch_size
+    n_rows = X_sorted.shape[0]
+
+    with Progress(cfg.n_steps, verbose, desc="PolarityGAN") as progress:
+        for step in range(cfg.n_steps):
+            # Lines 4-7: critic and classifier on real data and on G's samples.
+            _set_trainable(critic, True)
+            _set_trainable(classifier, True)
+            for _ in range(cfg.n_critic):
+                labels = torch.multinomial(
+                    deficit_p, batch, replacement=True, generator=rng
+                )
+                real = X_sorted[draw_rows(labels, real_start, real_count, rng)]
+                with torch.no_grad():
+                    fake, _, _ = generator.sample(labels, rng)
+                # One critic pass over real, fake and interpolated points.
+                x_hat = interpolate(real, fake, rng)
+                scores = critic(torch.cat([real, fake, x_hat]), labels.repeat(3))
+                real_scores, fake_scores, hat_scores = scores.split(batch)
+                penalty = penalty_at(hat_scores, x_hat)
+                loss_d = critic_loss(real_scores, fake_scores) + cfg.gp_weight * penalty
+                opt_d.zero_grad(set_to_none=True)
+                loss_d.backward()
+                opt_d.step()
+
+                rows = torch.randint(n_rows, (batch,), generator=rng, device=device)
+                logits = classifier(torch.cat([X_sorted[rows], fake]))
+                loss_c = classifier_loss(logits, torch.cat([y_sorted[rows], labels]))
+                opt_c.zero_grad(set_to_none=True)
+                loss_c.backward()
+                opt_c.step()
+
+            # Lines 8-11: G against the fixed critic and classifier.
+            _set_trainable(critic, False)
+            _set_trainable(classifier, False)
+            labels = torch.multinomial(
+                uniform_p, batch, replacement=True, generator=rng
+            )
+            fake, _, _ = generator.sample(labels, rng)
+            loss_g, adversarial, boundary = generator_loss(
+                critic(fake, labels), classifier(fake), labels, cfg.classifier_weight
+            )
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+
+            if step % cfg.log_every == 0 or step == cfg.n_steps - 1:
+                values = dict(
+                    critic_loss=loss_d.item(),
+                    wasserstein=(real_scores.mean() - fake_scores.mean()).item(),
+                    gradient_penalty=penalty.item(),
+                    classifier_loss=loss_c.item(),
+                    generator_loss=loss_g.item(),
+                    generator_boundary=boundary.item(),
+                )
+                history.record(phase=1, step=step, **values)
+                progress.update(
+                    min(cfg.log_every, cfg.n_steps - step)
+                    if step % cfg.log_every == 0
+                    else 0,
+                    **{k: values[k] for k in ("wasserstein", "classifier_loss")},
+                )
+    _set_trainable(critic, True)
+    _set_trainable(classifier, True)
+    for module in (generator, critic, classifier):
+        module.eval()
+    return TrainedPolarityGAN(generator, critic, classifier, history.as_dict())
+
+
+@torch.no_grad()
+def generate_weights(generator, labels, seed, batch_size=4096):
+    """Convex weights for new samples of ``labels`` from a trained generator.
+
+    Returns ``(samples, weights, index)`` on the generator's device, where
+    ``samples`` are in the networks' scale and ``weights``/``index`` say which
+    anchors (rows of ``generator.anchors``) each sample combines.
+    """
+    device = generator.anchors.device
+    rng = make_generator(seed, device)
+    labels = torch.as_tensor(labels, dtype=torch.long, device=device)
+    outs = [generator.sample(chunk, rng) for chunk in labels.split(batch_size)]
+    if not outs:
+        width = generator.candidates.shape[1] + 1
+        empty = torch.empty(0, dtype=torch.long, device=device)
+        return (
+            torch.empty(0, generator.n_features, device=device),
+            torch.empty(0, width, device=device),
+            empty.reshape(0, width),
+        )
+    return tuple(torch.cat(parts) for parts in zip(*outs, strict=True))
+
+
+@torch.no_grad()
+def predict_proba(classifier, X, batch_size=8192):
+    """Class probabilities of the trained classifier C."""
+    parts = [torch.softmax(classifier(chunk), 1) for chunk in X.split(batch_size)]
+    return torch.cat(parts) if parts else X.new_empty(0, 0)

@@ -1,0 +1,33 @@
+"""Seeding without touching the global random state.
+
+Every source of randomness in a fit is a :class:`torch.Generator` made from one
+integer seed; parameter initialisation runs under :func:`torch.random.fork_rng`
+so the caller's global torch state is restored afterwards.
+"""
+
+import contextlib
+
+import torch
+
+MAX_SEED = 2**31 - 1
+
+
+def make_generator(seed, device):
+    """A :class:`torch.Generator` on ``device`` seeded with ``seed``."""
+    generator = torch.Generator(device=device)
+    generator.manual_seed(int(seed))
+    return generator
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Run a block with the global torch RNG seeded, then restore it.
+
+    Used around module construction, whose initialisers draw from the global
+    RNG. ``device`` decides whether the CUDA RNG state is forked too.
+    """
+    device = torch.device(device)
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices, device_type=device.type):
+        torch.manual_seed(int(seed))
+        yield

@@ -1,0 +1,432 @@
+"""PolarityGANSampler: the estimator wrapper around the Polarity-GAN core."""
+
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._core.device import resolve_device
+from .._core.polarity.training import (
+    PolarityGANConfig,
+    generate_weights,
+    predict_proba,
+    train_polarity_gan,
+)
+from .._core.random import MAX_SEED
+from ..metrics import UNCERTAINTY_MEASURES
+
+
+class PolarityGANSampler(BaseOverSampler):
+    """Over-sample with Polarity-GAN: convex combinations near the class boundary.
+
+    A generator ``G(z|k)`` outputs convex combinations of real samples of class
+    ``k`` (eq. 3 of Deepshikha & Naman, 2020), so every synthetic sample lies in
+    the convex hull of its own class. ``G`` is trained against a
+    class-conditional Wasserstein critic (which keeps samples inside the class's
+    own distribution) and against a classifier (which pushes them towards the
+    class boundary). Read more in the :ref:`User Guide <polarity_gan>`.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        How many samples to generate per class, exactly as in imbalanced-learn's
+        over-samplers (float: desired minority/majority ratio for binary
+        problems; ``'minority'``, ``'not minority'``, ``'not majority'``,
+        ``'all'``, ``'auto'``; a dict ``{class: n_samples_wanted}``; or a
+        callable ``y -> dict``).
+
+    n_steps : int, default=1000
+        Generator updates (Algorithm 1's iterations). Training cost is
+        ``n_steps * batch_size``: it does not grow with the number of samples.
+
+    batch_size : int, default=128
+        Samples per update of each network.
+
+    n_critic : int, default=1
+        Critic and classifier updates per generator update.
+
+    noise_dim : int, default=32
+        Size of the noise vector z.
+
+    hidden_dims : tuple of int, default=(128, 128)
+        Hidden layer widths of the generator, critic and classifier.
+
+    generator_lr, critic_lr, classifier_lr : float, default=2e-4
+        Adam learning rates (the paper's 2e-4; Adam's betas are (0.6, 0.9), the
+        paper's first-moment decay 0.6).
+
+    gp_weight : float, default=10.0
+        Weight of the critic's gradient penalty (its Lipschitz control).
+
+    classifier_weight : float, default=1.0
+        Weight of the classifier term in the generator's loss: how strongly
+        samples are pushed towards the region the classifier finds hard.
+
+    n_neighbors : int or None, default=5
+        Each synthetic sample combines a randomly drawn base sample of its class
+        with up to ``n_neighbors`` of its nearest same-class neighbours (among
+        the anchors). ``None`` lets every anchor of the class take part: the
+        paper's global softmax, which tends to collapse towards the class
+        centre (see the User Guide).
+
+    max_anchor_weight : float, default=0.9
+        Largest weight a single real sample may have in a synthetic one, in
+        ``[0.5, 1]``. Below 1 no synthetic sample is a copy of a real one.
+
+    max_anchors : int, default=1000
+        Largest number of real samples per class that synthetic samples are
+        combined from (a uniform random subset when a class is larger). Bounds
+        memory and time for very large classes. The critic and classifier still
+        see every sample.
+
+    init : {'autoencoder', 'random'}, default='autoencoder'
+        Initialisation of the generator: ``'autoencoder'`` pre-trains it as the
+        decoder of a class-agnostic autoencoder (the paper's, after BAGAN);
+        ``'random'`` starts from random weights.
+
+    pretrain_steps : int, default=300
+        Updates of the autoencoder initialisation.
+
+    selection : {None, 'least_confidence', 'margin', 'ratio', 'entropy'}, default=None
+        Uncertainty sampling: generate ``selection_pool`` times more candidates
+        than needed and keep those the trained classifier is least sure about,
+        by the named measure of :mod:`skimbgan.metrics`. ``None`` keeps the
+        generator's samples as drawn.
+
+    selection_pool : float, default=3.0
+        Candidates per kept sample when ``selection`` is set (>= 1).
+
+    device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
+        Where to train. ``'auto'`` uses CUDA when available. The fitted networks
+        are moved to the CPU after fitting, so a fitted sampler unpickles on any
+        machine.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed for anchor subsets, network initialisation, training and
+        generation. With an int, results are identical from fit to fit on the
+        same device, and the global numpy and torch random states are left
+        untouched.
+
+    verbose : int, default=0
+        Show a progress bar with the latest losses when > 0.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of samples generated per class.
+
+    device_ : torch.device
+        Device the networks were trained on.
+
+    classes_ : ndarray
+        Class labels seen in ``fit_resample``.
+
+    anchor_indices_ : dict
+        For each class, the row indices (into the ``X`` given to
+        ``fit_resample``) of the real samples that synthetic ones combine.
+
+    generator_, critic_, classifier_ : torch.nn.Module
+        The trained networks (on the CPU).
+
+    history_ : dict of list
+        Losses logged during training: ``phase`` (0 for the autoencoder
+        initialisation, 1 for the GAN), ``step``, ``reconstruction_loss``,
+        ``critic_loss``, ``wasserstein`` (the critic's estimate of the
+        Wasserstein distance), ``gradient_penalty``, ``classifier_loss``,
+        ``generator_loss`` and ``generator_boundary`` (mean log-probability the
+        classifier gives generated samples for their own class).
+
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+
+    feature_names_in_ : ndarray of str
+        Feature names, when ``X`` had string column names.
+
+    See Also
+    --------
+    imblearn.over_sampling.SMOTE : interpolation between neighbours, no training.
+
+    Notes
+    -----
+    ``X`` must be numeric and dense. float32 and float64 keep their dtype;
+    other numeric dtypes (integers) come back as float64, since convex
+    combinations of integers are not integers. A class with a single sample
+    has that sample as its whole convex hull: its synthetic samples are copies
+    of it (with a warning).
+
+    Features are standardised internally for the networks; synthetic samples
+    are formed from the original rows, so each is exactly (up to floating-point
+    rounding) ``sum_j w_j x_j`` with ``w_j >= 0`` and ``sum_j w_j = 1``.
+
+    References
+    ----------
+    K. Deepshikha and A. Naman, "Removing Class Imbalance using Polarity-GAN:
+    An Uncertainty Sampling Approach", arXiv:2012.04937, 2020.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from skimbgan import PolarityGANSampler
+    >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+    >>> sampler = PolarityGANSampler(n_steps=50, pretrain_steps=20, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(np.int64(0), 268), (np.int64(1), 268)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_critic": [Interval(numbers.Integral, 1, None, closed="left")],
+        "noise_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_dims": ["array-like"],
+        "generator_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "critic_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "classifier_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_anchor_weight": [Interval(numbers.Real, 0.5, 1, closed="both")],
+        "max_anchors": [Interval(numbers.Integral, 2, None, closed="left")],
+        "init": [StrOptions({"autoencoder", "random"})],
+        "pretrain_steps": [Interval(numbers.Integral, 0, None, closed="left")],
+        "selection": [StrOptions(set(UNCERTAINTY_MEASURES)), None],
+        "selection_pool": [Interval(numbers.Real, 1, None, closed="left")],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        n_steps=1000,
+        batch_size=128,
+        n_critic=1,
+        noise_dim=32,
+        hidden_dims=(128, 128),
+        generator_lr=2e-4,
+        critic_lr=2e-4,
+        classifier_lr=2e-4,
+        gp_weight=10.0,
+        classifier_weight=1.0,
+        n_neighbors=5,
+        max_anchor_weight=0.9,
+        max_anchors=1000,
+        init="autoencoder",
+        pretrain_steps=300,
+        selection=None,
+        selection_pool=3.0,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.n_steps = n_steps
+        self.batch_size = batch_size
+        self.n_critic = n_critic
+        self.noise_dim = noise_dim
+        self.hidden_dims = hidden_dims
+        self.generator_lr = generator_lr
+        self.critic_lr = critic_lr
+        self.classifier_lr = classifier_lr
+        self.gp_weight = gp_weight
+        self.classifier_weight = classifier_weight
+        self.n_neighbors = n_neighbors
+        self.max_anchor_weight = max_anchor_weight
+        self.max_anchors = max_anchors
+        self.init = init
+        self.pretrain_steps = pretrain_steps
+        self.selection = selection
+        self.selection_pool = selection_pool
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_X_y(self, X, y):
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(
+            self,
+            X=X,
+            y=y,
+            reset=True,
+            accept_sparse=False,
+            dtype=[np.float64, np.float32],
+        )
+        return X, y, binarize_y
+
+    def _config(self):
+        hidden = tuple(int(h) for h in np.atleast_1d(self.hidden_dims))
+        if not hidden or min(hidden) < 1:
+            raise ValueError(
+                f"hidden_dims must be a non-empty sequence of positive integers, "
+                f"got {self.hidden_dims!r}."
+            )
+        return PolarityGANConfig(
+            n_steps=self.n_steps,
+            batch_size=self.batch_size,
+            n_critic=self.n_critic,
+            noise_dim=self.noise_dim,
+            hidden_dims=hidden,
+            generator_lr=self.generator_lr,
+            critic_lr=self.critic_lr,
+            classifier_lr=self.classifier_lr,
+            gp_weight=self.gp_weight,
+            classifier_weight=self.classifier_weight,
+            n_neighbors=self.n_neighbors,
+            max_anchor_weight=self.max_anchor_weight,
+            init=self.init,
+            pretrain_steps=self.pretrain_steps,
+        )
+
+    def _fit_resample(self, X, y):
+        config = self._config()
+        random_state = check_random_state(self.random_state)
+        train_seed, generate_seed = random_state.randint(MAX_SEED, size=2)
+        self.device_ = resolve_device(self.device)
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        n_classes = self.classes_.shape[0]
+
+        counts = np.zeros(n_classes, dtype=np.int64)
+        for label, n_new in self.sampling_strategy_.items():
+            counts[np.searchsorted(self.classes_, label)] = n_new
+
+        self.anchor_indices_ = {}
+        for k, label in enumerate(self.classes_):
+            rows = np.flatnonzero(y_index == k)
+            if rows.shape[0] > self.max_anchors:
+                rows = np.sort(
+                    random_state.choice(rows, self.max_anchors, replace=False)
+                )
+            self.anchor_indices_[label] = rows
+            if counts[k] > 0 and rows.shape[0] == 1:
+                warnings.warn(
+                    f"Class {label!r} has a single sample, which is its whole convex "
+                    f"hull: its {counts[k]} synthetic samples are copies of it.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
+        self._anchors = X[anchor_rows]
+
+        self._mean = X.mean(axis=0, dtype=np.float64)
+        scale = X.std(axis=0, dtype=np.float64)
+        scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
+        self._scale = scale
+
+        if counts.sum() == 0:
+            self.generator_ = self.critic_ = self.classifier_ = None
+            self.history_ = {}
+            return X.copy(), y.copy()
+
+        trained = train_polarity_gan(
+            torch.from_numpy(self._standardise(X)),
+            torch.from_numpy(y_index.astype(np.int64)),
+            n_classes,
+            torch.from_numpy(anchor_rows.astype(np.int64)),
+            torch.from_numpy(counts.astype(np.float32)),
+            config,
+            self.device_,
+            int(train_seed),
+            verbose=self.verbose,
+        )
+        self.generator_ = trained.generator.cpu()
+        self.critic_ = trained.critic.cpu()
+        self.classifier_ = trained.classifier.cpu()
+        self.history_ = trained.history
+
+        n_samples = dict(zip(self.classes_, counts, strict=True))
+        X_new, y_new = self._generate(n_samples, int(generate_seed), self.selection)[:2]
+        return np.vstack([X, X_new.astype(X.dtype, copy=False)]), np.hstack([y, y_new])
+
+    def _standardise(self, X):
+        return ((X - self._mean) / self._scale).astype(np.float32)
+
+    def _generate(self, n_samples, seed, selection):
+        """Synthetic samples with their convex weights and anchor rows."""
+        position = {label: k for k, label in enumerate(self.classes_)}
+        wanted = np.zeros(len(self.classes_), dtype=np.int64)
+        for label, n in n_samples.items():
+            if label not in position:
+                raise ValueError(
+                    f"Unknown class {label!r}; classes are {self.classes_}."
+                )
+            if int(n) < 0:
+                raise ValueError(f"Cannot generate a negative number of samples: {n}.")
+            wanted[position[label]] = int(n)
+        pool = wanted if selection is None else np.ceil(wanted * self.selection_pool)
+        labels = np.repeat(np.arange(len(self.classes_)), pool.astype(np.int64))
+        z, weights, index = generate_weights(
+            self.generator_, torch.from_numpy(labels), seed
+        )
+        weights = weights.double().numpy()
+        index = index.numpy()
+        if selection is not None:
+            proba = predict_proba(self.classifier_, z).double().numpy()
+            proba /= proba.sum(axis=1, keepdims=True)
+            score = UNCERTAINTY_MEASURES[selection](proba)
+            keep = []
+            for k, n in enumerate(wanted):
+                members = np.flatnonzero(labels == k)
+                order = np.argsort(-score[members], kind="stable")
+                keep.append(np.sort(members[order[:n]]))
+            keep = np.concatenate(keep)
+            labels, weights, index = labels[keep], weights[keep], index[keep]
+        anchors = self._anchors.astype(np.float64, copy=False)
+        X_new = np.einsum("nc,ncf->nf", weights, anchors[index])
+        rows = np.concatenate(list(self.anchor_indices_.values()))[index]
+        return X_new, self.classes_[labels], weights, rows
+
+    def generate(self, n_samples, *, random_state=None, return_weights=False):
+        """Draw new synthetic samples from the fitted generator.
+
+        Parameters
+        ----------
+        n_samples : dict
+            ``{class_label: number_of_samples}``.
+        random_state : int, RandomState instance or None, default=None
+            Seed of this draw.
+        return_weights : bool, default=False
+            Also return the convex weights and the rows of the fitting ``X``
+            they apply to.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_new, n_features)
+            In the dtype of the ``X`` the sampler was fitted on.
+        y_new : ndarray of shape (n_new,)
+        weights : ndarray of shape (n_new, n_combined)
+            Only with ``return_weights``: non-negative, rows sum to one.
+        rows : ndarray of shape (n_new, n_combined)
+            Only with ``return_weights``: ``X_new[i]`` equals
+            ``weights[i] @ X_fit[rows[i]]``, and every ``X_fit[rows[i]]`` is of
+            class ``y_new[i]``.
+        """
+        check_is_fitted(self, "anchor_indices_")
+        if self.generator_ is None:
+            raise ValueError(
+                "This sampler generated nothing during fit_resample (its sampling "
+                "strategy asked for no new samples), so it has no generator."
+            )
+        seed = int(check_random_state(random_state).randint(MAX_SEED))
+        X_new, y_new, weights, rows = self._generate(n_samples, seed, None)
+        X_new = X_new.astype(self._anchors.dtype, copy=False)
+        if return_weights:
+            return X_new, y_new, weights, rows
+        return X_new, y_new
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.input_tags.string = False
+        tags.non_deterministic = False
+        return tags
