@@ -303,9 +303,7 @@ class PolarityGANSampler(BaseOverSampler):
         for k, label in enumerate(self.classes_):
             rows = np.flatnonzero(y_index == k)
             if rows.shape[0] > self.max_anchors:
-                rows = np.sort(
-                    random_state.choice(rows, self.max_anchors, replace=False)
-                )
+                rows = np.sort(random_state.choice(rows, self.max_anchors, replace=False))
             self.anchor_indices_[label] = rows
             if counts[k] > 0 and rows.shape[0] == 1:
                 warnings.warn(
@@ -356,18 +354,17 @@ class PolarityGANSampler(BaseOverSampler):
         wanted = np.zeros(len(self.classes_), dtype=np.int64)
         for label, n in n_samples.items():
             if label not in position:
-                raise ValueError(
-                    f"Unknown class {label!r}; classes are {self.classes_}."
-                )
+                raise ValueError(f"Unknown class {label!r}; classes are {self.classes_}.")
             if int(n) < 0:
                 raise ValueError(f"Cannot generate a negative number of samples: {n}.")
             wanted[position[label]] = int(n)
         pool = wanted if selection is None else np.ceil(wanted * self.selection_pool)
         labels = np.repeat(np.arange(len(self.classes_)), pool.astype(np.int64))
-        z, weights, index = generate_weights(
-            self.generator_, torch.from_numpy(labels), seed
-        )
+        z, weights, index = generate_weights(self.generator_, torch.from_numpy(labels), seed)
         weights = weights.double().numpy()
+        # the networks run in float32: renormalise so each row sums to 1 in
+        # float64 and the combination stays inside the hull to rounding
+        weights /= weights.sum(axis=1, keepdims=True)
         index = index.numpy()
         if selection is not None:
             proba = predict_proba(self.classifier_, z).double().numpy()

@@ -84,9 +84,7 @@ class ConvexGenerator(nn.Module):
         self.register_buffer("noise_mean", torch.zeros(n_classes, noise_dim))
         self.register_buffer("noise_std", torch.ones(n_classes, noise_dim))
         # Q: (noise, class, base anchor) -> pseudo space
-        self.trunk = mlp(
-            noise_dim + n_classes + n_features, hidden_dims[:-1], hidden_dims[-1]
-        )
+        self.trunk = mlp(noise_dim + n_classes + n_features, hidden_dims[:-1], hidden_dims[-1])
         self.activation = nn.LeakyReLU(0.2)
         # P: pseudo space -> one logit per anchor; and the mixing coefficient.
         self.anchor_logits = nn.Linear(hidden_dims[-1], n_anchors)
@@ -124,9 +122,7 @@ class ConvexGenerator(nn.Module):
             Anchor index of each weight.
         """
         onehot = nn.functional.one_hot(labels, self.n_classes).to(noise.dtype)
-        hidden = self.activation(
-            self.trunk(torch.cat([noise, onehot, self.anchors[base]], 1))
-        )
+        hidden = self.activation(self.trunk(torch.cat([noise, onehot, self.anchors[base]], 1)))
         cand = self.candidates[base]
         mask = self.candidate_mask[base]
         if exclude is not None:

@@ -83,10 +83,7 @@ def neighbour_table(anchors, anchor_class, n_neighbors):
     """
     n_anchors = anchors.shape[0]
     classes, counts = torch.unique_consecutive(anchor_class, return_counts=True)
-    widths = [
-        int(c - 1) if n_neighbors is None else int(min(n_neighbors, c - 1))
-        for c in counts
-    ]
+    widths = [int(c - 1) if n_neighbors is None else int(min(n_neighbors, c - 1)) for c in counts]
     width = max(max(widths), 1)
     candidates = torch.zeros(n_anchors, width, dtype=torch.long, device=anchors.device)
     mask = torch.zeros(n_anchors, width, dtype=torch.bool, device=anchors.device)
@@ -100,9 +97,7 @@ def neighbour_table(anchors, anchor_class, n_neighbors):
             nearest = dist.topk(k, dim=1, largest=False).indices
             candidates[start:stop, :k] = nearest + start
             mask[start:stop, :k] = True
-        candidates[start:stop, k:] = torch.arange(start, stop, device=anchors.device)[
-            :, None
-        ]
+        candidates[start:stop, k:] = torch.arange(start, stop, device=anchors.device)[:, None]
         start = stop
     return candidates, mask
 
@@ -131,9 +126,7 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng):
     params = list(generator.parameters()) + list(encoder.parameters())
     optimizer = torch.optim.Adam(params, lr=lr, betas=betas, **_ADAM)
     for _ in range(steps):
-        pick = torch.randint(
-            eligible.numel(), (batch_size,), generator=rng, device=eligible.device
-        )
+        pick = torch.randint(eligible.numel(), (batch_size,), generator=rng, device=eligible.device)
         target = eligible[pick]
         labels = generator.anchor_class[target]
         # base: a random real candidate of the target
@@ -219,12 +212,8 @@ def train_polarity_gan(
             hidden_dims=tuple(cfg.hidden_dims),
             max_anchor_weight=cfg.max_anchor_weight,
         ).to(device)
-        critic = ConditionalCritic(n_features, n_classes, tuple(cfg.hidden_dims)).to(
-            device
-        )
-        classifier = MLPClassifier(n_features, n_classes, tuple(cfg.hidden_dims)).to(
-            device
-        )
+        critic = ConditionalCritic(n_features, n_classes, tuple(cfg.hidden_dims)).to(device)
+        classifier = MLPClassifier(n_features, n_classes, tuple(cfg.hidden_dims)).to(device)
         encoder = Encoder(n_features, cfg.noise_dim, tuple(cfg.hidden_dims)).to(device)
 
     history = History()
@@ -247,12 +236,8 @@ def train_polarity_gan(
     deficit_p = counts / counts.sum()
     uniform_p = (counts > 0).float() / (counts > 0).sum()
 
-    opt_g = torch.optim.Adam(
-        generator.parameters(), lr=cfg.generator_lr, betas=cfg.betas, **_ADAM
-    )
-    opt_d = torch.optim.Adam(
-        critic.parameters(), lr=cfg.critic_lr, betas=cfg.betas, **_ADAM
-    )
+    opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.generator_lr, betas=cfg.betas, **_ADAM)
+    opt_d = torch.optim.Adam(critic.parameters(), lr=cfg.critic_lr, betas=cfg.betas, **_ADAM)
     opt_c = torch.optim.Adam(
         classifier.parameters(), lr=cfg.classifier_lr, betas=cfg.betas, **_ADAM
     )
@@ -265,9 +250,7 @@ def train_polarity_gan(
             _set_trainable(critic, True)
             _set_trainable(classifier, True)
             for _ in range(cfg.n_critic):
-                labels = torch.multinomial(
-                    deficit_p, batch, replacement=True, generator=rng
-                )
+                labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
                 real = X_sorted[draw_rows(labels, real_start, real_count, rng)]
                 with torch.no_grad():
                     fake, _, _ = generator.sample(labels, rng)
@@ -291,9 +274,7 @@ def train_polarity_gan(
             # Lines 8-11: G against the fixed critic and classifier.
             _set_trainable(critic, False)
             _set_trainable(classifier, False)
-            labels = torch.multinomial(
-                uniform_p, batch, replacement=True, generator=rng
-            )
+            labels = torch.multinomial(uniform_p, batch, replacement=True, generator=rng)
             fake, _, _ = generator.sample(labels, rng)
             loss_g, adversarial, boundary = generator_loss(
                 critic(fake, labels), classifier(fake), labels, cfg.classifier_weight
@@ -313,9 +294,7 @@ def train_polarity_gan(
                 )
                 history.record(phase=1, step=step, **values)
                 progress.update(
-                    min(cfg.log_every, cfg.n_steps - step)
-                    if step % cfg.log_every == 0
-                    else 0,
+                    min(cfg.log_every, cfg.n_steps - step) if step % cfg.log_every == 0 else 0,
                     **{k: values[k] for k in ("wasserstein", "classifier_loss")},
                 )
     _set_trainable(critic, True)

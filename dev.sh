@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One entry point for the project's set-up commands (see README.md).
+#   bash dev.sh test        install skimbgan with its test dependencies, run the tests
+#   bash dev.sh benchmark   install with the benchmark dependencies, run the default benchmark
+# Both are safe to re-run: pip skips what is already installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+# torch/torchvision are pinned (see .ci/constraints.txt for why).
+pip_install() {
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check \
+        -c .ci/constraints.txt "$@"
+}
+
+case "${1:-}" in
+test)
+    shift
+    pip_install -e ".[tests]"
+    set +e
+    "$PYTHON" -m pytest "$@"
+    status=$?
+    set -e
+    if [ "$status" -eq 5 ]; then
+        echo "pytest collected no tests: treating that as a failure." >&2
+        exit 1
+    fi
+    exit "$status"
+    ;;
+benchmark)
+    shift
+    pip_install -e ".[benchmarks]"
+    "$PYTHON" -m benchmarks.quality "$@"
+    ;;
+*)
+    echo "usage: bash dev.sh {test|benchmark} [extra arguments]" >&2
+    exit 2
+    ;;
+esac
