@@ -75,7 +75,7 @@ class PolarityGANSampler(BaseOverSampler):
         paper's global softmax, which tends to collapse towards the class
         centre (see the User Guide).
 
-    max_anchor_weight : float, default=0.9
+    max_anchor_weight : float, default=0.75
         Largest weight a single real sample may have in a synthetic one, in
         ``[0.5, 1]``. Below 1 no synthetic sample is a copy of a real one.
 
@@ -219,7 +219,7 @@ class PolarityGANSampler(BaseOverSampler):
         gp_weight=10.0,
         classifier_weight=1.0,
         n_neighbors=5,
-        max_anchor_weight=0.9,
+        max_anchor_weight=0.75,
         max_anchors=1000,
         init="autoencoder",
         pretrain_steps=300,

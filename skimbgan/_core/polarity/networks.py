@@ -64,7 +64,7 @@ class ConvexGenerator(nn.Module):
         n_classes,
         noise_dim=32,
         hidden_dims=(128, 128),
-        max_anchor_weight=0.9,
+        max_anchor_weight=0.75,
     ):
         super().__init__()
         n_anchors, n_features = anchors.shape

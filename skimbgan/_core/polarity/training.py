@@ -49,7 +49,7 @@ class PolarityGANConfig:
     gp_weight: float = 10.0
     classifier_weight: float = 1.0
     n_neighbors: int | None = 5
-    max_anchor_weight: float = 0.9
+    max_anchor_weight: float = 0.75
     init: str = "autoencoder"
     pretrain_steps: int = 300
     log_every: int = 10
