@@ -78,7 +78,7 @@ def make_classifier(name, seed, class_weight=None):
 
     if name == "RF":
         return RandomForestClassifier(
-            n_estimators=200, class_weight=class_weight, random_state=seed, n_jobs=1
+            n_estimators=100, class_weight=class_weight, random_state=seed, n_jobs=2
         )
     return LogisticRegression(max_iter=2000, class_weight=class_weight)
 

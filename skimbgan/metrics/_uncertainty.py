@@ -112,7 +112,8 @@ def prediction_entropy(proba):
     m = proba.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(proba > 0, proba * np.log2(proba), 0.0)
-    return np.clip(-terms.sum(axis=1) / np.log2(m), 0.0, 1.0)
+    # (+ 0.0 turns the -0.0 of a certain prediction into 0.0)
+    return np.clip(-terms.sum(axis=1) / np.log2(m), 0.0, 1.0) + 0.0
 
 
 #: Names accepted by ``PolarityGANSampler(selection=...)``.

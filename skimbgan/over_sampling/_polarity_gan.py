@@ -177,8 +177,10 @@ class PolarityGANSampler(BaseOverSampler):
     >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
     >>> sampler = PolarityGANSampler(n_steps=50, pretrain_steps=20, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> sorted(Counter(y_res).items())
-    [(np.int64(0), 268), (np.int64(1), 268)]
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 269), (1, 269)]
+    >>> X_res.shape
+    (538, 20)
     """
 
     _parameter_constraints: dict = {
