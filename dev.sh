@@ -16,6 +16,11 @@ pip_install() {
 case "${1:-}" in
 test)
     shift
+    # Fashion-MNIST for the loader's real-file tests (Debian's package; as root).
+    if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null \
+        && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist >/dev/null
+    fi
     pip_install -e ".[tests]"
     set +e
     "$PYTHON" -m pytest "$@"

@@ -1,8 +1,8 @@
 """skimbgan: GAN methods for class imbalance in the scikit-learn ecosystem."""
 
-from . import metrics
+from . import datasets, metrics
 from .over_sampling import PolarityGANSampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["PolarityGANSampler", "metrics", "__version__"]
+__all__ = ["PolarityGANSampler", "datasets", "metrics", "__version__"]
