@@ -159,17 +159,44 @@ def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params):
     return rows
 
 
-def run(datasets, folds, repeats, methods, pgan_params, cache_dir, verbose=True):
+def sampler_settings(pgan_params):
+    """Cache tag of a PolarityGANSampler configuration: a hash of all its
+    parameters (defaults included, so changing a default changes the tag)."""
+    from skimbgan import PolarityGANSampler
+
+    params = PolarityGANSampler(**pgan_params).get_params()
+    params.pop("random_state")
+    text = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def run(
+    datasets,
+    folds,
+    repeats,
+    methods,
+    pgan_params,
+    cache_dir,
+    verbose=True,
+    max_splits=None,
+):
+    """Result rows of every method on every split (cached).
+
+    ``max_splits`` runs only the first splits of the ``folds`` x ``repeats``
+    scheme (the same splits, under the same cache keys).
+    """
     from sklearn.model_selection import RepeatedStratifiedKFold
     from sklearn.preprocessing import StandardScaler
 
-    settings = hashlib.sha1(json.dumps(pgan_params, sort_keys=True).encode()).hexdigest()[:10]
+    settings = sampler_settings(pgan_params)
     os.makedirs(cache_dir, exist_ok=True)
     results = []
     for name in datasets:
         X, y = load_dataset(name)
         cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=0)
         for split, (train, test) in enumerate(cv.split(X, y)):
+            if max_splits is not None and split >= max_splits:
+                break
             scaler = StandardScaler().fit(X[train])
             X_train, X_test = scaler.transform(X[train]), scaler.transform(X[test])
             for method in methods:
@@ -204,7 +231,8 @@ def run(datasets, folds, repeats, methods, pgan_params, cache_dir, verbose=True)
                     row.update(dataset=name, split=split)
                 results.extend(rows)
             if verbose:
-                print(f"{name}: split {split + 1}/{folds * repeats} done", flush=True)
+                total = folds * repeats if max_splits is None else min(max_splits, folds * repeats)
+                print(f"{name}: split {split + 1}/{total} done", flush=True)
     return results
 
 

@@ -1,0 +1,116 @@
+"""What each part of PolarityGANSampler contributes, on the development subset.
+
+Each variant changes one parameter of the default sampler: the classifier's
+push towards the boundary (``classifier_weight`` 0 and 5), uncertainty
+sampling (``selection``), the autoencoder initialisation (``init``), the bound
+on a single sample's weight (``max_anchor_weight``) and the neighbourhood size
+(``n_neighbors``). All variants and the baselines (no resampling, balanced
+class weights, a tuned threshold, SMOTE) see the same splits: the first
+``--splits`` splits of the quality benchmark's 5-fold x 2 scheme, whose cache
+they share (``benchmarks/quality.py``). Means over the data sets, scored at the
+real prevalence; the diversity diagnostics of ``benchmarks/diagnostics.py``.
+
+    python -m benchmarks.ablation                 # first 5 splits (one 5-fold CV)
+    python -m benchmarks.ablation --variants default classifier_weight=0
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+from .quality import DEV_SUBSET, run
+
+VARIANTS = {
+    "default": {},
+    "classifier_weight=0": {"classifier_weight": 0.0},
+    "classifier_weight=5": {"classifier_weight": 5.0},
+    "selection=entropy": {"selection": "entropy"},
+    "init=random": {"init": "random"},
+    "max_anchor_weight=0.9": {"max_anchor_weight": 0.9},
+    "n_neighbors=None": {"n_neighbors": None},
+}
+BASELINES = ["none", "balanced", "tuned_threshold", "SMOTE"]
+METRICS = ["f1", "average_precision"]
+DIVERSITY = ["spread_ratio", "copy_share", "nn_ratio"]
+
+
+def summarise(frames):
+    """One row per method or variant: mean over data sets of each score."""
+    import pandas as pd
+
+    rows = []
+    for label, df in frames.items():
+        df = df[df.get("error", pd.Series(index=df.index, dtype=object)).isna()]
+        row = {"method": label}
+        for clf in ("RF", "LR"):
+            part = df[df.classifier == clf]
+            per_dataset = part.groupby("dataset")[METRICS].mean()
+            for metric in METRICS:
+                row[f"{clf} {metric.replace('average_precision', 'AP')}"] = per_dataset[
+                    metric
+                ].mean()
+        first = df[df.classifier == "RF"]
+        for col in DIVERSITY:
+            row[col] = first[col].mean() if col in first else float("nan")
+        row["fit s"] = df[df.classifier == "RF"]["resample_seconds"].mean()
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("method")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--datasets", nargs="+", default=DEV_SUBSET)
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--cache-dir", default="benchmarks/results/cache")
+    parser.add_argument("--out", default="benchmarks/results/ablation-dev.md")
+    args = parser.parse_args(argv)
+    import pandas as pd
+    import torch
+
+    command = " ".join(["python -m benchmarks.ablation", *(sys.argv[1:] if argv is None else argv)])
+    start = time.time()
+    common = dict(
+        datasets=args.datasets,
+        folds=5,
+        repeats=2,
+        cache_dir=args.cache_dir,
+        max_splits=args.splits,
+        verbose=False,
+    )
+    frames = {}
+    base = pd.DataFrame(run(methods=BASELINES, pgan_params={"device": "cpu"}, **common))
+    for method in BASELINES:
+        frames[method] = base[base.method == method]
+    for name in args.variants:
+        params = {"device": "cpu", **VARIANTS[name]}
+        frames[f"PolarityGAN {name}"] = pd.DataFrame(
+            run(methods=["PolarityGAN"], pgan_params=params, **common)
+        )
+        print(f"{name} done ({time.time() - start:.0f} s)", flush=True)
+    table = summarise(frames)
+    text = (
+        f"Data: {', '.join(args.datasets)} (KEEL); the first {args.splits} splits of the "
+        "quality benchmark's 5-fold x 2 stratified CV, the same for every row; means "
+        "over data sets of the per-data-set means; scores at the real prevalence. "
+        "Variants: the default PolarityGANSampler with one parameter changed "
+        f"(device cpu). Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
+        f"{torch.__version__}. Wall time {time.time() - start:.0f} s (cached parts count as "
+        "zero). 'fit s' is the mean fit_resample time.\n\n"
+        f"Command: `{command}`\n\n"
+        + table.round(3).to_markdown()
+        + "\n\nVariants: "
+        + json.dumps({k: VARIANTS[k] for k in args.variants})
+        + "\n"
+    )
+    print(text)
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
