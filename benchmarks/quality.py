@@ -246,7 +246,8 @@ def summarise(results, metric_names=("f1", "average_precision")):
         df = df[df["error"].isna()]
     else:
         errors = df.iloc[0:0]
-    out = []
+    methods = [m for m in METHODS if m in set(df.method)]
+    summary, detail = {}, []
     for clf in CLASSIFIERS:
         for metric in metric_names:
             table = (
@@ -254,13 +255,17 @@ def summarise(results, metric_names=("f1", "average_precision")):
                 .groupby(["dataset", "method"])[metric]
                 .mean()
                 .unstack("method")
-                .reindex(columns=[m for m in METHODS if m in set(df.method)])
+                .reindex(columns=methods)
             )
             ranks = table.rank(axis=1, ascending=False).mean()
+            name = f"{clf}: {metric.replace('_', ' ')}"
+            summary[name] = [f"{table[m].mean():.3f} ({ranks[m]:.2f})" for m in methods]
             table.loc["mean"] = table.mean()
             table.loc["mean rank"] = ranks
-            out.append(f"#### {clf}: {metric.replace('_', ' ')}\n")
-            out.append(table.round(3).to_markdown() + "\n")
+            detail += [f"#### {name}\n", table.round(3).to_markdown() + "\n"]
+    out = ["#### Summary: mean over data sets (mean rank, 1 = best)\n"]
+    out.append(pd.DataFrame(summary, index=methods).to_markdown() + "\n")
+    out += detail
     other = ["balanced_accuracy", "g_mean", "macro_f1", "roc_auc", "fit_seconds"]
     for clf in CLASSIFIERS:
         table = (
