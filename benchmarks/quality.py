@@ -338,8 +338,7 @@ def main(argv=None):
         f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
         f"{torch.__version__}. Wall time {time.time() - start:.0f} s (cached parts "
         "count as zero).\n\n"
-        f"Command: `python -m benchmarks.quality {command}`".rstrip()
-        + "\n\n"
+        f"Command: `{f'python -m benchmarks.quality {command}'.rstrip()}`" + "\n\n"
     )
     text = header + summarise(results)
     print(text)
