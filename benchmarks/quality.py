@@ -15,6 +15,7 @@ synthetic minority samples are also described by diversity diagnostics
 
     python -m benchmarks.quality                    # quick profile, a few minutes
     python -m benchmarks.quality --profile dev      # the 10 development data sets, 5x2 CV
+    python -m benchmarks.quality --profile heldout  # 10 held-out data sets (report only)
     python -m benchmarks.quality --datasets pima yeast4 --folds 5 --repeats 1
 
 Results are cached per (data set, split, method, settings) under
@@ -44,9 +45,24 @@ DEV_SUBSET = [
     "yeast4",
     "winequality-red-4",
 ]
+# Ten data sets of the rest of the collection, never used for tuning: a check
+# that what the development subset shows holds elsewhere.
+HELD_OUT = [
+    "ecoli3",
+    "glass2",
+    "haberman",
+    "vehicle0",
+    "page_blocks_1_3_vs_4",
+    "pc1",
+    "yeast5",
+    "yeast6",
+    "winequality_white_3_vs_7",
+    "abalone_19_vs_10_11_12_13",
+]
 PROFILES = {
     "quick": dict(datasets=["ecoli1", "glass5", "yeast4"], folds=5, repeats=1),
     "dev": dict(datasets=DEV_SUBSET, folds=5, repeats=2),
+    "heldout": dict(datasets=HELD_OUT, folds=5, repeats=2),
 }
 METHODS = [
     "none",
