@@ -114,6 +114,15 @@ def test_memory_cache(images, tmp_path):
     assert any(tmp_path.rglob("output.pkl"))
 
 
+def test_memory_cache_shows_progress_and_ignores_verbose_in_its_key(images, tmp_path, capsys):
+    emb = embedder(memory=str(tmp_path), verbose=1)
+    first = emb.fit_transform(images)
+    assert "Embedding" in capsys.readouterr().err  # a cache miss computes, with a bar
+    emb.set_params(verbose=0)
+    np.testing.assert_array_equal(emb.transform(images), first)
+    assert len(list(tmp_path.rglob("output.pkl"))) == 1  # same entry, not a new one
+
+
 def test_pretrained_weights_load_and_differ_from_random(images):
     pretrained = embedder(weights="imagenet").fit_transform(images)
     random = embedder().fit_transform(images)

@@ -77,11 +77,21 @@ def _build(backbone, weights, input_size, seed, mean=None, std=None):
         return build_backbone(backbone, weights, mean=mean, std=std, input_size=input_size)
 
 
-def _embed_array(images, backbone, weights, input_size, mean, std, device, batch_size, seed):
-    """Module-level so that joblib.Memory can cache it (same arguments, same output)."""
+def _embed_array(
+    images, backbone, weights, input_size, mean, std, device, batch_size, seed, verbose=0
+):
+    """Module-level so that joblib.Memory can cache it (same arguments, same
+    output; ``verbose`` is left out of the cache key)."""
     spec = _build(backbone, weights, input_size, seed, mean, std)
     out = embed(
-        spec.module, images, spec.input_size, spec.mean, spec.std, torch.device(device), batch_size
+        spec.module,
+        images,
+        spec.input_size,
+        spec.mean,
+        spec.std,
+        torch.device(device),
+        batch_size,
+        verbose,
     )
     return out.numpy()
 
@@ -224,7 +234,7 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 if isinstance(self.memory, joblib.Memory)
                 else joblib.Memory(self.memory, verbose=0)
             )
-            return memory.cache(_embed_array)(
+            return memory.cache(_embed_array, ignore=["verbose"])(
                 images,
                 self.backbone,
                 self.weights,
@@ -234,6 +244,7 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 str(self.device_),
                 self.batch_size,
                 self._seed,
+                verbose=self.verbose,
             )
         out = embed(
             self.backbone_,
