@@ -49,21 +49,21 @@ def summarise(frames):
     """One row per method or variant: mean over data sets of each score."""
     import pandas as pd
 
+    labels = {"f1": "f1", "average_precision": "AP"}
     rows = []
     for label, df in frames.items():
-        df = df[df.get("error", pd.Series(index=df.index, dtype=object)).isna()]
+        if "error" in df:
+            df = df[df["error"].isna()]
         row = {"method": label}
         for clf in ("RF", "LR"):
-            part = df[df.classifier == clf]
-            per_dataset = part.groupby("dataset")[METRICS].mean()
+            per_dataset = df[df.classifier == clf].groupby("dataset")[METRICS].mean()
             for metric in METRICS:
-                row[f"{clf} {metric.replace('average_precision', 'AP')}"] = per_dataset[
-                    metric
-                ].mean()
-        first = df[df.classifier == "RF"]
+                row[f"{clf} {labels[metric]}"] = per_dataset[metric].mean()
+        # diagnostics and resampling time are per split: read them off the RF rows
+        rf = df[df.classifier == "RF"]
         for col in DIVERSITY:
-            row[col] = first[col].mean() if col in first else float("nan")
-        row["fit s"] = df[df.classifier == "RF"]["resample_seconds"].mean()
+            row[col] = rf[col].mean() if col in rf else float("nan")
+        row["fit s"] = rf["resample_seconds"].mean()
         rows.append(row)
     return pd.DataFrame(rows).set_index("method")
 

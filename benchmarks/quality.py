@@ -342,7 +342,7 @@ def main(argv=None):
     repeats = args.repeats or profile["repeats"]
     pgan_params = {"device": "cpu", **json.loads(args.sampler_params)}
 
-    command = " ".join(sys.argv[1:] if argv is None else argv)
+    command = " ".join(["python -m benchmarks.quality", *(sys.argv[1:] if argv is None else argv)])
     start = time.time()
     results = run(datasets, folds, repeats, args.methods, pgan_params, args.cache_dir)
     import torch
@@ -354,7 +354,7 @@ def main(argv=None):
         f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
         f"{torch.__version__}. Wall time {time.time() - start:.0f} s (cached parts "
         "count as zero).\n\n"
-        f"Command: `{f'python -m benchmarks.quality {command}'.rstrip()}`" + "\n\n"
+        f"Command: `{command}`\n\n"
     )
     text = header + summarise(results)
     print(text)
