@@ -1,9 +1,17 @@
 """skimbgan: GAN methods for class imbalance in the scikit-learn ecosystem."""
 
 from . import datasets, metrics
+from .classification import EGANClassifier
 from .image import ImageEmbedder
 from .over_sampling import PolarityGANSampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ImageEmbedder", "PolarityGANSampler", "datasets", "metrics", "__version__"]
+__all__ = [
+    "EGANClassifier",
+    "ImageEmbedder",
+    "PolarityGANSampler",
+    "datasets",
+    "metrics",
+    "__version__",
+]

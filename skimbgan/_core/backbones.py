@@ -186,3 +186,92 @@ def _strip_torchvision_head(net):
             setattr(net, attr, nn.Identity())
             return net
     return net
+
+
+# --- splitting a backbone into a frozen prefix and a trainable tail ---------
+
+
+class GlobalAveragePool(nn.Module):
+    """``(n, C, H, W) -> (n, C)``; 2-D inputs pass through."""
+
+    def forward(self, x):
+        if x.ndim == 4:
+            x = x.mean(dim=(2, 3))
+        return x.flatten(1)
+
+
+def backbone_stages(module):
+    """The feature part of a backbone as an ordered list of stages.
+
+    Applying the stages one after the other, then global average pooling,
+    gives the backbone's pooled features. Known layouts: timm's EfficientNet
+    family (stem, each block group, head convolution), torchvision's ResNets,
+    torchvision models with a ``features`` sequence (VGG, DenseNet,
+    EfficientNet, MobileNet, ConvNeXt) and any ``nn.Sequential``.
+
+    Returns None when the layout is unknown: such a backbone can only be frozen
+    whole or trained whole.
+    """
+    net = module.module if isinstance(module, PooledFeatures) else module
+    kind = type(net).__name__
+    if kind == "EfficientNet" and hasattr(net, "conv_stem") and hasattr(net, "conv_head"):
+        return [net.conv_stem, net.bn1, *net.blocks, net.conv_head, net.bn2]
+    if kind == "ResNet" and hasattr(net, "layer4"):
+        layers = [net.layer1, net.layer2, net.layer3, net.layer4]
+        return [net.conv1, net.bn1, net.relu, net.maxpool, *layers]
+    if isinstance(getattr(net, "features", None), nn.Sequential):
+        stages = list(net.features.children())
+        if kind == "DenseNet":  # its forward applies a ReLU after the features
+            stages.append(nn.ReLU())
+        return stages
+    if isinstance(net, nn.Sequential):
+        return list(net.children())
+    return None
+
+
+def split_backbone(backbone, n_trainable):
+    """Split a :class:`Backbone` into a frozen prefix and a trainable tail.
+
+    Parameters
+    ----------
+    backbone : Backbone
+    n_trainable : int or "all"
+        How many of the last stages (see :func:`backbone_stages`) train. ``0``
+        freezes the whole backbone, ``"all"`` (or a number at least the
+        number of stages) trains all of it.
+
+    Returns
+    -------
+    prefix, tail : nn.Module
+        ``tail(prefix(x))`` equals ``backbone.module(x)``. The prefix's
+        parameters have ``requires_grad=False``; it is empty (the identity)
+        when everything trains. The tail ends with the global pooling.
+    """
+    whole = backbone.module
+    if n_trainable == 0:
+        prefix, tail = whole, nn.Identity()
+    elif n_trainable == "all":
+        prefix, tail = nn.Identity(), whole
+    else:
+        stages = backbone_stages(whole)
+        if stages is None:
+            raise ValueError(
+                f"Cannot split a backbone of type {type(whole.module).__name__} into "
+                "stages: freeze it whole (0 trainable stages) or train it whole ('all'). "
+                "An nn.Sequential of your own can be split at any child."
+            )
+        cut = max(len(stages) - int(n_trainable), 0)
+        prefix = nn.Sequential(*stages[:cut]) if cut else nn.Identity()
+        tail = nn.Sequential(*stages[cut:], GlobalAveragePool())
+    for parameter in prefix.parameters():
+        parameter.requires_grad_(False)
+    return prefix, tail
+
+
+def keep_batchnorm_frozen(module):
+    """Put every BatchNorm layer of ``module`` in inference mode (running
+    statistics are used and not updated); its affine weights may still train."""
+    for layer in module.modules():
+        if isinstance(layer, nn.modules.batchnorm._BatchNorm):
+            layer.eval()
+    return module

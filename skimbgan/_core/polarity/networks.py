@@ -11,17 +11,7 @@ paper's global softmax), with no single anchor allowed more than
 import torch
 from torch import nn
 
-
-def mlp(in_features, hidden_dims, out_features):
-    """Linear layers with LeakyReLU between them (no normalisation layers, so a
-    gradient penalty on the critic stays well defined)."""
-    layers = []
-    width = in_features
-    for hidden in hidden_dims:
-        layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
-        width = hidden
-    layers.append(nn.Linear(width, out_features))
-    return nn.Sequential(*layers)
+from ..layers import mlp
 
 
 class ConvexGenerator(nn.Module):

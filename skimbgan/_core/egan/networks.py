@@ -1,0 +1,133 @@
+"""Networks of eGAN.
+
+Both networks work on *prefix features*: what a frozen front part of the
+network gives for a real input. That part's output never changes during
+training, so it is computed once per real sample; only the trainable rest runs
+at each step. For feature vectors the prefix is the identity.
+
+- The generator maps the prefix features of a minority sample to a
+  reconstruction in the discriminator's input space (standardised features, or
+  an image in ``[0, 1]``): encoder -> latent code -> decoder.
+- The discriminator returns one logit per sample (higher = more like the
+  majority). ``from_prefix`` scores cached prefix features of real samples;
+  calling it on raw inputs (the generator's outputs) runs the prefix too, with
+  gradients flowing back to the generator.
+"""
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ..backbones import keep_batchnorm_frozen
+from ..layers import mlp
+
+
+class MLPGenerator(nn.Module):
+    """Encoder-decoder for feature vectors: ``x -> z (latent_dim) -> x'``."""
+
+    def __init__(self, n_features, hidden_dims=(128, 128), latent_dim=128):
+        super().__init__()
+        self.prefix = nn.Identity()
+        self.encoder = mlp(n_features, hidden_dims, latent_dim)
+        self.decoder = mlp(latent_dim, tuple(reversed(hidden_dims)), n_features)
+
+    def forward(self, h):
+        return self.decoder(F.leaky_relu(self.encoder(h), 0.2))
+
+
+class MLPDiscriminator(nn.Module):
+    """MLP with dropout before its linear output: one logit per sample."""
+
+    def __init__(self, n_features, hidden_dims=(128, 128), dropout=0.2):
+        super().__init__()
+        self.prefix = nn.Identity()
+        self.net = mlp(n_features, hidden_dims, 1, dropout=dropout)
+
+    def from_prefix(self, h):
+        return self.net(h).squeeze(1)
+
+    def forward(self, x):
+        return self.from_prefix(x)
+
+
+class ConvDecoder(nn.Module):
+    """Latent code -> RGB image in ``[0, 1]`` of side ``output_size``.
+
+    A linear layer to a ``128 x s x s`` map (``s = ceil(output_size / 8)``),
+    three stride-2 transposed convolutions, a sigmoid, and a resize when
+    ``8 s`` is not ``output_size``.
+    """
+
+    def __init__(self, latent_dim, output_size, width=128):
+        super().__init__()
+        self.output_size = int(output_size)
+        self.side = math.ceil(self.output_size / 8)
+        self.width = int(width)
+        self.project = nn.Linear(latent_dim, self.width * self.side * self.side)
+        w = self.width
+        self.deconv = nn.Sequential(
+            nn.ConvTranspose2d(w, w // 2, 4, stride=2, padding=1),
+            nn.LeakyReLU(0.2),
+            nn.ConvTranspose2d(w // 2, w // 4, 4, stride=2, padding=1),
+            nn.LeakyReLU(0.2),
+            nn.ConvTranspose2d(w // 4, 3, 4, stride=2, padding=1),
+        )
+
+    def forward(self, z):
+        x = F.leaky_relu(self.project(z), 0.2).view(-1, self.width, self.side, self.side)
+        x = torch.sigmoid(self.deconv(x))
+        if x.shape[-1] != self.output_size:
+            x = F.interpolate(x, size=(self.output_size,) * 2, mode="bilinear", align_corners=False)
+        return x
+
+
+class _BackboneNetwork(nn.Module):
+    """A frozen backbone prefix and a trainable tail; BatchNorm layers of the
+    backbone stay in inference mode whatever ``train()`` is called with."""
+
+    def __init__(self, prefix, tail, mean, std):
+        super().__init__()
+        self.prefix = prefix
+        self.tail = tail
+        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
+
+    def train(self, mode=True):
+        super().train(mode)
+        keep_batchnorm_frozen(self.prefix)
+        keep_batchnorm_frozen(self.tail)
+        self.prefix.eval()
+        return self
+
+    def normalise(self, images):
+        return (images - self.mean) / self.std
+
+
+class ImageGenerator(_BackboneNetwork):
+    """Pretrained encoder (prefix + tail + pooling) -> Dense(latent_dim) ->
+    :class:`ConvDecoder`: reconstructions of minority images in ``[0, 1]``."""
+
+    def __init__(self, prefix, tail, n_features, mean, std, latent_dim=128, output_size=64):
+        super().__init__(prefix, tail, mean, std)
+        self.to_latent = nn.Linear(n_features, latent_dim)
+        self.decoder = ConvDecoder(latent_dim, output_size)
+
+    def forward(self, h):
+        return self.decoder(F.leaky_relu(self.to_latent(self.tail(h)), 0.2))
+
+
+class ImageDiscriminator(_BackboneNetwork):
+    """Pretrained backbone (prefix + tail + pooling) -> dropout -> Dense(1)."""
+
+    def __init__(self, prefix, tail, n_features, mean, std, dropout=0.2):
+        super().__init__(prefix, tail, mean, std)
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(n_features, 1))
+
+    def from_prefix(self, h):
+        return self.head(self.tail(h)).squeeze(1)
+
+    def forward(self, images):
+        """Logits of images in ``[0, 1]``, already at the network's input size."""
+        return self.from_prefix(self.prefix(self.normalise(images)))

@@ -1,0 +1,21 @@
+"""Small building blocks shared by the methods' networks."""
+
+from torch import nn
+
+
+def mlp(in_features, hidden_dims, out_features, dropout=0.0):
+    """Linear layers with LeakyReLU between them (no normalisation layers, so a
+    gradient penalty on a critic stays well defined).
+
+    ``dropout`` > 0 adds a dropout layer before the last linear layer (the
+    eGAN discriminator's head).
+    """
+    layers = []
+    width = in_features
+    for hidden in hidden_dims:
+        layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
+        width = hidden
+    if dropout > 0:
+        layers.append(nn.Dropout(dropout))
+    layers.append(nn.Linear(width, out_features))
+    return nn.Sequential(*layers)
