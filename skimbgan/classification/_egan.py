@@ -1,5 +1,6 @@
 """EGANClassifier: the estimator wrapper around the eGAN core."""
 
+import copy
 import numbers
 
 import joblib
@@ -441,8 +442,10 @@ default="efficientnet_lite0"
         return generator, discriminator
 
     def _image_networks(self, seed):
+        # a module of the user's is copied: the two networks train their own
+        # tails, and the parameter passed in is never changed
         specs = [
-            _build(backbone, self.weights, self.input_size, backbone_seed)
+            _build(copy.deepcopy(backbone), self.weights, self.input_size, backbone_seed)
             for backbone, backbone_seed in zip(
                 (self.generator_backbone, self.discriminator_backbone),
                 self._backbone_seeds,
