@@ -75,6 +75,9 @@ METHODS = [
     "PolarityGAN",
 ]
 CLASSIFIERS = ["RF", "LR"]
+# EGANClassifier is a classifier of its own: on request (--methods EGAN) its one
+# result stands in both classifiers' tables, beside their baselines.
+ALL_METHODS = [*METHODS, "EGAN"]
 
 
 def load_dataset(name):
@@ -145,6 +148,18 @@ def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params):
 
     rows = []
     extra = {}
+    if method == "EGAN":
+        from skimbgan import EGANClassifier
+
+        start = time.perf_counter()
+        egan = EGANClassifier(device="cpu", random_state=seed).fit(X_train, y_train)
+        seconds = time.perf_counter() - start
+        # y = 1 is the minority and classes_[1]: decision_function is its score
+        result = scores(y_test, egan.predict(X_test), egan.decision_function(X_test))
+        return [
+            dict(classifier=c, method=method, resample_seconds=0.0, fit_seconds=seconds, **result)
+            for c in CLASSIFIERS
+        ]
     X_fit, y_fit, resample_seconds = X_train, y_train, 0.0
     if method not in ("none", "balanced", "tuned_threshold"):
         start = time.perf_counter()
@@ -186,6 +201,16 @@ def sampler_settings(pgan_params):
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
+def egan_settings():
+    """Cache tag of EGANClassifier's default parameters."""
+    from skimbgan import EGANClassifier
+
+    params = EGANClassifier().get_params()
+    params.pop("random_state")
+    text = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
 def run(
     datasets,
     folds,
@@ -219,6 +244,8 @@ def run(
                 key = f"{name}-{folds}x{repeats}-{split}-{method}"
                 if method == "PolarityGAN":
                     key += f"-{settings}"
+                if method == "EGAN":
+                    key += f"-{egan_settings()}"
                 path = os.path.join(cache_dir, key + ".json")
                 if os.path.exists(path):
                     with open(path) as f:
@@ -262,7 +289,7 @@ def summarise(results, metric_names=("f1", "average_precision")):
         df = df[df["error"].isna()]
     else:
         errors = df.iloc[0:0]
-    methods = [m for m in METHODS if m in set(df.method)]
+    methods = [m for m in ALL_METHODS if m in set(df.method)]
     summary, detail = {}, []
     for clf in CLASSIFIERS:
         for metric in metric_names:
@@ -288,7 +315,7 @@ def summarise(results, metric_names=("f1", "average_precision")):
             df[df.classifier == clf]
             .groupby("method")[other]
             .mean()
-            .reindex([m for m in METHODS if m in set(df.method)])
+            .reindex([m for m in ALL_METHODS if m in set(df.method)])
         )
         out.append(f"#### {clf}: other metrics, mean over data sets and splits\n")
         out.append(table.round(3).to_markdown() + "\n")
@@ -326,7 +353,7 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", help="override the profile's data sets")
     parser.add_argument("--folds", type=int)
     parser.add_argument("--repeats", type=int)
-    parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
+    parser.add_argument("--methods", nargs="+", default=METHODS, choices=ALL_METHODS)
     parser.add_argument(
         "--sampler-params",
         default="{}",
