@@ -127,6 +127,12 @@ def test_the_users_module_is_not_changed(images):
     assert clf.discriminator_.tail is not clf.generator_.tail
 
 
+def test_identical_refits(images):
+    X, y = images
+    first = tiny(random_state=5).fit(X, y).score_samples(X)
+    np.testing.assert_array_equal(tiny(random_state=5).fit(X, y).score_samples(X), first)
+
+
 def test_pickles(images):
     X, y = images
     clf = tiny().fit(X, y)
