@@ -76,7 +76,7 @@ def embeddings(images, cache_dir):
     """Pooled Lite0 features (64 px) of ``images``, cached on disk."""
     from skimbgan import ImageEmbedder
 
-    embedder = ImageEmbedder(input_size=INPUT_SIZE, device="cpu", memory=cache_dir)
+    embedder = ImageEmbedder(input_size=INPUT_SIZE, device="cpu", memory=cache_dir, random_state=0)
     return embedder.fit(images[:1]).transform(images)
 
 

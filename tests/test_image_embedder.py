@@ -123,6 +123,19 @@ def test_memory_cache_shows_progress_and_ignores_verbose_in_its_key(images, tmp_
     assert len(list(tmp_path.rglob("output.pkl"))) == 1  # same entry, not a new one
 
 
+def test_memory_cache_key_ignores_the_seed_for_pretrained_weights(images, tmp_path):
+    """Pretrained embeddings do not depend on random_state: two seeds share one
+    cache entry. Random weights do: two seeds, two entries, two results."""
+    for seed in (0, 1):
+        embedder(weights="imagenet", memory=str(tmp_path), random_state=seed).fit_transform(images)
+    assert len(list(tmp_path.rglob("output.pkl"))) == 1
+    random = [
+        embedder(memory=str(tmp_path), random_state=seed).fit_transform(images) for seed in (0, 1)
+    ]
+    assert len(list(tmp_path.rglob("output.pkl"))) == 3
+    assert not np.allclose(*random)
+
+
 def test_pretrained_weights_load_and_differ_from_random(images):
     pretrained = embedder(weights="imagenet").fit_transform(images)
     random = embedder().fit_transform(images)

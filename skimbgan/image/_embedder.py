@@ -243,7 +243,10 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 self._std,
                 str(self.device_),
                 self.batch_size,
-                self._seed,
+                # the seed only matters for random weights: leave it out of
+                # the cache key otherwise, so that pretrained embeddings are
+                # found again whatever random_state is
+                self._seed if self.weights is None else 0,
                 verbose=self.verbose,
             )
         out = embed(
