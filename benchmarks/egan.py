@@ -106,7 +106,7 @@ def nearest_neighbour_scores(Z_train, y_train, Z_test, k=5):
     return majority.kneighbors(Z_test)[0][:, -1] - minority.kneighbors(Z_test)[0][:, 0]
 
 
-def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir):
+def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir, egan_params):
     """Fit one method; return (minority score, minority prediction) on the test set."""
     from sklearn.ensemble import IsolationForest
     from sklearn.linear_model import LogisticRegression
@@ -128,6 +128,7 @@ def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir
             memory=cache_dir if images else None,
             device="cpu",
             random_state=seed,
+            **egan_params,
         )
         clf.fit(X_train if images else Z_train, y_train)
         score = -clf.score_samples(X_test if images else Z_test)
@@ -183,7 +184,7 @@ def metrics(y_test, score, pred, train_ratio):
     )
 
 
-def run(pairs, settings, seeds, methods, cache_dir):
+def run(pairs, settings, seeds, methods, cache_dir, egan_params=None):
     from skimbgan.datasets import load_fashion_mnist
 
     train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
@@ -199,6 +200,8 @@ def run(pairs, settings, seeds, methods, cache_dir):
                 rows, y_train = training_rows(train.target, pair, n_minority, seed)
                 for method in methods:
                     key = f"{method}-{pair[0]}-{pair[1]}-{n_minority}-{seed}"
+                    if egan_params and method.startswith("egan"):
+                        key += "-" + json.dumps(egan_params, sort_keys=True).replace(" ", "")
                     path = os.path.join(cache_dir, "egan", key + ".json")
                     if os.path.exists(path):
                         with open(path) as f:
@@ -216,9 +219,11 @@ def run(pairs, settings, seeds, methods, cache_dir):
                                 Z_test,
                                 seed,
                                 cache_dir,
+                                egan_params or {},
                             )
                         row = dict(
                             method=method,
+                            egan_params=json.dumps(egan_params or {}, sort_keys=True),
                             pair=f"{LABELS[pair[0]]} -> {LABELS[pair[1]]}",
                             development=pair in DEV_PAIRS,
                             n_minority=n_minority,
@@ -269,20 +274,27 @@ def main(argv=None):
     parser.add_argument("--settings", type=int, nargs="+", default=[2, 5, 50])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
+    parser.add_argument(
+        "--egan-params",
+        default="{}",
+        help="JSON of EGANClassifier parameters for the egan methods, e.g. '{\"n_steps\": 250}'",
+    )
     parser.add_argument("--cache-dir", default="benchmarks/results/cache")
     parser.add_argument("--out", default="benchmarks/results/egan.md")
     args = parser.parse_args(argv)
     pairs = {"dev": DEV_PAIRS, "other": OTHER_PAIRS, "all": DEV_PAIRS + OTHER_PAIRS}[args.pairs]
     command = " ".join(["python -m benchmarks.egan", *(sys.argv[1:] if argv is None else argv)])
     start = time.time()
-    results = run(pairs, args.settings, args.seeds, args.methods, args.cache_dir)
+    egan_params = json.loads(args.egan_params)
+    results = run(pairs, args.settings, args.seeds, args.methods, args.cache_dir, egan_params)
     import torch
 
     header = (
         f"Fashion-MNIST, {N_MAJORITY} majority training images against "
         f"{', '.join(map(str, args.settings))} minority ones, seeds 0-{args.seeds - 1}; "
         f"Lite0 ImageNet weights at {INPUT_SIZE} px; test: all 1,000 + 1,000 test images "
-        f"of each pair. Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
+        f"of each pair. EGANClassifier parameters: {json.dumps(egan_params)} (others "
+        f"default). Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
         f"{torch.__version__}, CPU. Wall time {time.time() - start:.0f} s (cached fits count "
         f"as zero).\n\nCommand: `{command}`\n\n"
     )
