@@ -44,18 +44,8 @@ import warnings
 
 import numpy as np
 
-LABELS = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-]
+from skimbgan.datasets._fashion_mnist import TARGET_NAMES as LABELS
+
 DEV_PAIRS = [(0, 6), (7, 9), (8, 5)]
 OTHER_PAIRS = [(2, 4), (3, 0), (5, 7)]
 METHODS = [

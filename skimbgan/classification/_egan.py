@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
+    check_memory,
     column_or_1d,
     validate_data,
 )
@@ -465,12 +466,7 @@ default="efficientnet_lite0"
         backbone = (self.generator_backbone, self.discriminator_backbone)[role]
         size, mean, std = self._specs[role]
         if self.memory is not None and isinstance(backbone, str):
-            memory = (
-                self.memory
-                if isinstance(self.memory, joblib.Memory)
-                else joblib.Memory(self.memory, verbose=0)
-            )
-            out = memory.cache(_prefix_array)(
+            out = check_memory(self.memory).cache(_prefix_array)(
                 X,
                 backbone,
                 self.weights,

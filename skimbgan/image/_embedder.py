@@ -8,7 +8,7 @@ import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, check_memory
 
 from .._core.backbones import LITE0_NAME, build_backbone
 from .._core.device import resolve_device
@@ -229,12 +229,7 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         images = to_channels_first(X, self.channel_axis)
         named = isinstance(self.backbone, str)
         if self.memory is not None and named:
-            memory = (
-                self.memory
-                if isinstance(self.memory, joblib.Memory)
-                else joblib.Memory(self.memory, verbose=0)
-            )
-            return memory.cache(_embed_array, ignore=["verbose"])(
+            return check_memory(self.memory).cache(_embed_array, ignore=["verbose"])(
                 images,
                 self.backbone,
                 self.weights,
