@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 
 def check_binary_target(y, minority_class=None):
@@ -58,3 +59,17 @@ def holdout_split(is_minority, fraction, min_minority, random_state):
     validation = np.sort(np.concatenate([minority_rows[:n_val_min], majority_rows[:n_val_maj]]))
     train = np.sort(np.concatenate([minority_rows[n_val_min:], majority_rows[n_val_maj:]]))
     return train, validation
+
+
+def check_validation_target(y_val, X_val, classes, minority_class):
+    """Whether each validation sample is of the minority class; the labels must
+    be known and both classes present."""
+    y_val = column_or_1d(y_val, warn=True)
+    check_consistent_length(X_val, y_val)
+    unknown = np.setdiff1d(np.unique(y_val), classes)
+    if unknown.size:
+        raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
+    is_minority = y_val == minority_class
+    if is_minority.all() or not is_minority.any():
+        raise ValueError("The validation data must contain samples of both classes.")
+    return is_minority

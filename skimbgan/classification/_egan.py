@@ -7,7 +7,6 @@ import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.metrics import average_precision_score, f1_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
@@ -18,66 +17,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._core.backbones import LITE0_NAME, split_backbone
+from .._core.backbones import LITE0_NAME
 from .._core.device import resolve_device
-from .._core.egan import (
-    EGANConfig,
-    ImageDiscriminator,
-    ImageGenerator,
-    MLPDiscriminator,
-    MLPGenerator,
-    batched_logits,
-    train_egan,
-)
-from .._core.images import embed
+from .._core.egan import EGANConfig, MLPDiscriminator, MLPGenerator, batched_logits, train_egan
 from .._core.random import MAX_SEED, seeded
 from ..image._embedder import _build, to_channels_first
-from ._binary import check_binary_target, holdout_split
+from ._binary import check_binary_target, check_validation_target, holdout_split
+from ._egan_parts import image_networks, prefix_array, run_prefix, selection_scores
 
 #: Fewest minority samples a held-out validation part must contain for
 #: checkpoint selection; with fewer, the networks after ``n_steps`` are kept.
 MIN_VALIDATION_MINORITY = 3
-
-
-def _selection_scores():
-    # Higher is better; logits are high for the majority, so the minority's
-    # score is the negated logit and its predicted set is logit < 0.
-    return {
-        "average_precision": lambda logits, is_min: average_precision_score(is_min, -logits),
-        "f1": lambda logits, is_min: f1_score(is_min, logits < 0, zero_division=0.0),
-    }
-
-
-def _image_networks(spec_g, spec_d, trainable_stages, latent_dim, dropout):
-    prefix_g, tail_g = split_backbone(spec_g, trainable_stages)
-    prefix_d, tail_d = split_backbone(spec_d, trainable_stages)
-    generator = ImageGenerator(
-        prefix_g,
-        tail_g,
-        spec_g.n_features,
-        spec_g.mean,
-        spec_g.std,
-        latent_dim=latent_dim,
-        output_size=spec_d.input_size,
-    )
-    discriminator = ImageDiscriminator(
-        prefix_d, tail_d, spec_d.n_features, spec_d.mean, spec_d.std, dropout=dropout
-    )
-    return generator, discriminator
-
-
-def _prefix_array(images, backbone, weights, trainable_stages, input_size, seed, device, batch):
-    """Prefix features of images for a named backbone; module-level so that
-    ``joblib.Memory`` can cache it (same images and settings, same output)."""
-    spec = _build(backbone, weights, input_size, seed)
-    prefix, _ = split_backbone(spec, trainable_stages)
-    return _run_prefix(prefix, images, spec.input_size, spec.mean, spec.std, device, batch).numpy()
-
-
-def _run_prefix(prefix, images, input_size, mean, std, device, batch, verbose=0):
-    out = embed(prefix, images, input_size, mean, std, torch.device(device), batch, verbose)
-    prefix.cpu()
-    return out
 
 
 class EGANClassifier(ClassifierMixin, BaseEstimator):
@@ -366,7 +316,9 @@ default="efficientnet_lite0"
         if X_val is not None:
             train_rows = np.arange(X.shape[0])
             X_val = self._check_X(X_val, reset=False)
-            val_is_minority = self._validation_target(y_val, X_val)
+            val_is_minority = check_validation_target(
+                y_val, X_val, self.classes_, self.minority_class_
+            )
         else:
             split = holdout_split(
                 is_minority, self.validation_fraction, MIN_VALIDATION_MINORITY, random_state
@@ -398,7 +350,7 @@ default="efficientnet_lite0"
             eval_every=self.eval_every,
             n_iter_no_change=self.n_iter_no_change,
         )
-        score = _selection_scores()[self.selection_metric]
+        score = selection_scores()[self.selection_metric]
         trained = train_egan(
             generator,
             discriminator,
@@ -419,17 +371,6 @@ default="efficientnet_lite0"
         self.n_steps_ = trained.n_steps_run
         self.offset_ = 0.0
         return self
-
-    def _validation_target(self, y_val, X_val):
-        y_val = column_or_1d(y_val, warn=True)
-        check_consistent_length(X_val, y_val)
-        unknown = np.setdiff1d(np.unique(y_val), self.classes_)
-        if unknown.size:
-            raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
-        is_minority = y_val == self.minority_class_
-        if is_minority.all() or not is_minority.any():
-            raise ValueError("The validation data must contain samples of both classes.")
-        return is_minority
 
     def _feature_networks(self, X_train, seed):
         self._mean = X_train.mean(axis=0, dtype=np.float64)
@@ -455,7 +396,7 @@ default="efficientnet_lite0"
         ]
         self._specs = [(s.input_size, s.mean, s.std) for s in specs]
         with seeded(seed, "cpu"):
-            return _image_networks(*specs, self.trainable_stages, self.latent_dim, self.dropout)
+            return image_networks(*specs, self.trainable_stages, self.latent_dim, self.dropout)
 
     def _prefix(self, network, X, role):
         """Prefix features of ``X`` for the generator (role 0) or the
@@ -466,7 +407,7 @@ default="efficientnet_lite0"
         backbone = (self.generator_backbone, self.discriminator_backbone)[role]
         size, mean, std = self._specs[role]
         if self.memory is not None and isinstance(backbone, str):
-            out = check_memory(self.memory).cache(_prefix_array)(
+            out = check_memory(self.memory).cache(prefix_array)(
                 X,
                 backbone,
                 self.weights,
@@ -477,7 +418,7 @@ default="efficientnet_lite0"
                 self.batch_size_inference,
             )
             return torch.from_numpy(out)
-        return _run_prefix(
+        return run_prefix(
             network.prefix, X, size, mean, std, device, self.batch_size_inference, self.verbose
         )
 
