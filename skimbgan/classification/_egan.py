@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 from .._core.backbones import LITE0_NAME
 from .._core.device import resolve_device
 from .._core.egan import EGANConfig, MLPDiscriminator, MLPGenerator, batched_logits, train_egan
+from .._core.layers import check_hidden_dims
 from .._core.random import MAX_SEED, seeded
 from ..image._embedder import _build, to_channels_first
 from ._binary import check_binary_target, check_validation_target, holdout_split
@@ -271,15 +272,6 @@ default="efficientnet_lite0"
         check_consistent_length(X, y)
         return X, y
 
-    def _hidden_dims(self):
-        hidden = tuple(int(h) for h in np.atleast_1d(self.hidden_dims))
-        if not hidden or min(hidden) < 1:
-            raise ValueError(
-                "hidden_dims must be a non-empty sequence of positive integers, "
-                f"got {self.hidden_dims!r}."
-            )
-        return hidden
-
     # --- fit ---------------------------------------------------------------------
 
     def fit(self, X, y, X_val=None, y_val=None):
@@ -377,7 +369,7 @@ default="efficientnet_lite0"
         scale = X_train.std(axis=0, dtype=np.float64)
         scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
         self._scale = scale
-        hidden = self._hidden_dims()
+        hidden = check_hidden_dims(self.hidden_dims)
         with seeded(seed, "cpu"):
             generator = MLPGenerator(X_train.shape[1], hidden, self.latent_dim)
             discriminator = MLPDiscriminator(X_train.shape[1], hidden, self.dropout)

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core.device import resolve_device
+from .._core.layers import check_hidden_dims
 from .._core.polarity.training import (
     PolarityGANConfig,
     generate_weights,
@@ -266,12 +267,7 @@ class PolarityGANSampler(BaseOverSampler):
         return X, y, binarize_y
 
     def _config(self):
-        hidden = tuple(int(h) for h in np.atleast_1d(self.hidden_dims))
-        if not hidden or min(hidden) < 1:
-            raise ValueError(
-                f"hidden_dims must be a non-empty sequence of positive integers, "
-                f"got {self.hidden_dims!r}."
-            )
+        hidden = check_hidden_dims(self.hidden_dims)
         return PolarityGANConfig(
             n_steps=self.n_steps,
             batch_size=self.batch_size,
