@@ -1,6 +1,5 @@
 """EGANClassifier: the estimator wrapper around the eGAN core."""
 
-import copy
 import numbers
 
 import joblib
@@ -12,19 +11,24 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
-    check_memory,
     column_or_1d,
     validate_data,
 )
 
 from .._core.backbones import LITE0_NAME
 from .._core.device import resolve_device
-from .._core.egan import EGANConfig, MLPDiscriminator, MLPGenerator, batched_logits, train_egan
+from .._core.egan import EGANConfig, batched_logits, train_egan
 from .._core.layers import check_hidden_dims
 from .._core.random import MAX_SEED, seeded
-from ..image._embedder import _build, to_channels_first
+from ..image._embedder import to_channels_first
 from ._binary import check_binary_target, check_validation_target, holdout_split
-from ._egan_parts import image_networks, prefix_array, run_prefix, selection_scores
+from ._egan_parts import (
+    backbone_specs,
+    feature_networks,
+    image_networks,
+    image_prefix,
+    selection_scores,
+)
 
 #: Fewest minority samples a held-out validation part must contain for
 #: checkpoint selection; with fewer, the networks after ``n_steps`` are kept.
@@ -365,27 +369,14 @@ default="efficientnet_lite0"
         return self
 
     def _feature_networks(self, X_train, seed):
-        self._mean = X_train.mean(axis=0, dtype=np.float64)
-        scale = X_train.std(axis=0, dtype=np.float64)
-        scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
-        self._scale = scale
-        hidden = check_hidden_dims(self.hidden_dims)
-        with seeded(seed, "cpu"):
-            generator = MLPGenerator(X_train.shape[1], hidden, self.latent_dim)
-            discriminator = MLPDiscriminator(X_train.shape[1], hidden, self.dropout)
+        generator, discriminator, self._mean, self._scale = feature_networks(
+            X_train, check_hidden_dims(self.hidden_dims), self.latent_dim, self.dropout, seed
+        )
         return generator, discriminator
 
     def _image_networks(self, seed):
-        # a module of the user's is copied: the two networks train their own
-        # tails, and the parameter passed in is never changed
-        specs = [
-            _build(copy.deepcopy(backbone), self.weights, self.input_size, backbone_seed)
-            for backbone, backbone_seed in zip(
-                (self.generator_backbone, self.discriminator_backbone),
-                self._backbone_seeds,
-                strict=True,
-            )
-        ]
+        backbones = (self.generator_backbone, self.discriminator_backbone)
+        specs = backbone_specs(backbones, self.weights, self.input_size, self._backbone_seeds)
         self._specs = [(s.input_size, s.mean, s.std) for s in specs]
         with seeded(seed, "cpu"):
             return image_networks(*specs, self.trainable_stages, self.latent_dim, self.dropout)
@@ -395,23 +386,17 @@ default="efficientnet_lite0"
         discriminator (role 1), as a float32 tensor on the CPU."""
         if self.input_type == "features":
             return torch.from_numpy(((X - self._mean) / self._scale).astype(np.float32))
-        device = resolve_device(self.device)
         backbone = (self.generator_backbone, self.discriminator_backbone)[role]
-        size, mean, std = self._specs[role]
-        if self.memory is not None and isinstance(backbone, str):
-            out = check_memory(self.memory).cache(prefix_array)(
-                X,
-                backbone,
-                self.weights,
-                self.trainable_stages,
-                size,
-                self._backbone_seeds[role],
-                str(device),
-                self.batch_size_inference,
-            )
-            return torch.from_numpy(out)
-        return run_prefix(
-            network.prefix, X, size, mean, std, device, self.batch_size_inference, self.verbose
+        memory = self.memory if isinstance(backbone, str) else None
+        return image_prefix(
+            network.prefix,
+            X,
+            (backbone, self.weights, self.trainable_stages, self._backbone_seeds[role]),
+            self._specs[role],
+            memory,
+            resolve_device(self.device),
+            self.batch_size_inference,
+            self.verbose,
         )
 
     # --- scores and predictions ------------------------------------------------
@@ -449,7 +434,6 @@ default="efficientnet_lite0"
         -------
         ndarray of shape (n_samples,)
         """
-        check_is_fitted(self, "discriminator_")
         score = self.score_samples(X) - self.offset_
         return -score if self._minority == 1 else score
 
@@ -464,8 +448,8 @@ default="efficientnet_lite0"
         -------
         ndarray of shape (n_samples,)
         """
-        check_is_fitted(self, "discriminator_")
-        return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
+        decision = self.decision_function(X)  # checks that the model is fitted
+        return self.classes_[(decision > 0).astype(np.intp)]
 
     def predict_proba(self, X):
         """Logistic function of ``decision_function``: uncalibrated scores.
@@ -483,7 +467,6 @@ default="efficientnet_lite0"
         -------
         ndarray of shape (n_samples, 2)
         """
-        check_is_fitted(self, "discriminator_")
         positive = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(X), -500, 500)))
         return np.column_stack([1.0 - positive, positive])
 

@@ -1,12 +1,17 @@
 """Pieces of EGANClassifier's fit: the image networks, their prefix features
 and the checkpoint scores."""
 
+import copy
+
+import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, f1_score
+from sklearn.utils.validation import check_memory
 
 from .._core.backbones import split_backbone
-from .._core.egan import ImageDiscriminator, ImageGenerator
+from .._core.egan import ImageDiscriminator, ImageGenerator, MLPDiscriminator, MLPGenerator
 from .._core.images import embed
+from .._core.random import seeded
 from ..image._embedder import _build
 
 
@@ -49,3 +54,39 @@ def run_prefix(prefix, images, input_size, mean, std, device, batch, verbose=0):
     out = embed(prefix, images, input_size, mean, std, torch.device(device), batch, verbose)
     prefix.cpu()
     return out
+
+
+def feature_networks(X_train, hidden_dims, latent_dim, dropout, seed):
+    """MLP generator and discriminator, and the standardisation of ``X_train``."""
+    mean = X_train.mean(axis=0, dtype=np.float64)
+    scale = X_train.std(axis=0, dtype=np.float64)
+    scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
+    with seeded(seed, "cpu"):
+        generator = MLPGenerator(X_train.shape[1], hidden_dims, latent_dim)
+        discriminator = MLPDiscriminator(X_train.shape[1], hidden_dims, dropout)
+    return generator, discriminator, mean, scale
+
+
+def backbone_specs(backbones, weights, input_size, seeds):
+    """The generator's and the discriminator's backbones. A module of the
+    user's is copied: the two networks train their own tails, and the
+    parameter passed in is never changed."""
+    return [
+        _build(copy.deepcopy(backbone), weights, input_size, seed)
+        for backbone, seed in zip(backbones, seeds, strict=True)
+    ]
+
+
+def image_prefix(prefix, images, named, spec, memory, device, batch, verbose):
+    """Prefix features of images as a float32 tensor on the CPU; through
+    ``memory`` (a disk cache) when it is set. ``named`` is ``(backbone,
+    weights, trainable_stages, seed)``, what rebuilds the prefix for the cache;
+    ``spec`` is ``(input_size, mean, std)``."""
+    size, mean, std = spec
+    if memory is not None:
+        backbone, weights, trainable_stages, seed = named
+        out = check_memory(memory).cache(prefix_array)(
+            images, backbone, weights, trainable_stages, size, seed, str(device), batch
+        )
+        return torch.from_numpy(out)
+    return run_prefix(prefix, images, size, mean, std, device, batch, verbose)
