@@ -15,6 +15,7 @@ over the data sets, scored at the real prevalence; the diversity diagnostics of
     python -m benchmarks.ablation --variants default classifier_weight=0
     python -m benchmarks.ablation --variants default n_neighbors=None \
         --datasets pima ecoli1 segment0 --out benchmarks/results/ablation-global-softmax.md
+    python -m benchmarks.ablation --variants init=random,n_steps=200   # any parameters
 """
 
 import argparse
@@ -41,6 +42,25 @@ VARIANTS = {
 # (about a minute a fit here): run it on its own, on a few data sets
 SLOW = {"n_neighbors=None"}
 BASELINES = ["none", "balanced", "tuned_threshold", "SMOTE"]
+
+
+def parse_variant(name):
+    """Parameters of a variant: a name of ``VARIANTS``, or ``key=value[,key=value]``
+    with JSON values (``None``, ``true`` and bare strings allowed)."""
+    if name in VARIANTS:
+        return VARIANTS[name]
+    params = {}
+    for item in name.split(","):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"Variant {name!r}: expected key=value pairs.")
+        try:
+            params[key] = json.loads({"None": "null"}.get(value, value))
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
 METRICS = ["f1", "average_precision"]
 DIVERSITY = ["spread_ratio", "copy_share", "nn_ratio"]
 
@@ -74,7 +94,7 @@ def main(argv=None):
         "--variants",
         nargs="+",
         default=[v for v in VARIANTS if v not in SLOW],
-        choices=list(VARIANTS),
+        help=f"names among {sorted(VARIANTS)}, or key=value[,key=value] pairs",
     )
     parser.add_argument("--datasets", nargs="+", default=DEV_SUBSET)
     parser.add_argument("--splits", type=int, default=5)
@@ -99,7 +119,7 @@ def main(argv=None):
     for method in BASELINES:
         frames[method] = base[base.method == method]
     for name in args.variants:
-        params = {"device": "cpu", **VARIANTS[name]}
+        params = {"device": "cpu", **parse_variant(name)}
         frames[f"PolarityGAN {name}"] = pd.DataFrame(
             run(methods=["PolarityGAN"], pgan_params=params, **common)
         )
@@ -116,7 +136,7 @@ def main(argv=None):
         f"Command: `{command}`\n\n"
         + table.round(3).to_markdown()
         + "\n\nVariants: "
-        + json.dumps({k: VARIANTS[k] for k in args.variants})
+        + json.dumps({k: parse_variant(k) for k in args.variants})
         + "\n"
     )
     print(text)

@@ -23,6 +23,40 @@ from .._core.random import MAX_SEED
 from ..metrics import UNCERTAINTY_MEASURES
 
 
+def _float_frame(X):
+    """A pandas DataFrame with its integer and boolean columns as float64.
+
+    imbalanced-learn casts a resampled DataFrame back to the input's column
+    dtypes, which would truncate synthetic values in integer columns (and push
+    them out of the convex hull). Other inputs are returned unchanged; the
+    usual validation then converts them.
+    """
+    if not (hasattr(X, "dtypes") and hasattr(X, "columns") and hasattr(X, "astype")):
+        return X
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return X
+    to_float = []
+    for position, (column, dtype) in enumerate(X.dtypes.items()):
+        if isinstance(dtype, pd.CategoricalDtype):
+            raise ValueError(
+                f"Column {column!r} is categorical: PolarityGANSampler makes convex "
+                "combinations of numeric features, which a category is not. Encode it "
+                "(e.g. one-hot) or use imbalanced-learn's SMOTENC for mixed data."
+            )
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+            to_float.append(position)
+    if not to_float:
+        return X
+    X = X.copy(deep=False)
+    for position in to_float:
+        # by position: column names need not be unique; nullable missing
+        # values become NaN and are refused by the validation that follows
+        X.isetitem(position, X.iloc[:, position].astype(np.float64))
+    return X
+
+
 class PolarityGANSampler(BaseOverSampler):
     """Over-sample with Polarity-GAN: convex combinations near the class boundary.
 
@@ -254,6 +288,30 @@ class PolarityGANSampler(BaseOverSampler):
         self.random_state = random_state
         self.verbose = verbose
 
+    def fit_resample(self, X, y, **params):
+        """Resample the data set: the original samples, then the synthetic ones.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Numeric, dense, finite. Integer and boolean values (arrays or
+            DataFrame columns) come back as float64: a convex combination of
+            integers is not an integer.
+        y : array-like of shape (n_samples,)
+            Class labels, any type imbalanced-learn accepts.
+        **params : dict
+            Not used; present for the imbalanced-learn API.
+
+        Returns
+        -------
+        X_resampled : {ndarray, DataFrame} of shape (n_samples_new, n_features)
+            The input kind of ``X``; float32 and float64 columns keep their
+            dtype, other numeric columns become float64.
+        y_resampled : {ndarray, Series} of shape (n_samples_new,)
+            The input kind and dtype of ``y``.
+        """
+        return super().fit_resample(_float_frame(X), y, **params)
+
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X, y = validate_data(
@@ -313,8 +371,14 @@ class PolarityGANSampler(BaseOverSampler):
         anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
         self._anchors = X[anchor_rows]
 
-        self._mean = X.mean(axis=0, dtype=np.float64)
-        scale = X.std(axis=0, dtype=np.float64)
+        # A power of two per column brings every value into [-2, 2] exactly
+        # (no rounding), so that neither the statistics nor the combinations
+        # overflow, even for values near the largest float.
+        max_abs = np.abs(X).max(axis=0).astype(np.float64)
+        self._unit = np.ldexp(1.0, np.frexp(max_abs)[1] - 1)
+        X_unit = X / self._unit
+        self._mean = X_unit.mean(axis=0)
+        scale = X_unit.std(axis=0)
         scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
         self._scale = scale
 
@@ -344,7 +408,7 @@ class PolarityGANSampler(BaseOverSampler):
         return np.vstack([X, X_new.astype(X.dtype, copy=False)]), np.hstack([y, y_new])
 
     def _standardise(self, X):
-        return ((X - self._mean) / self._scale).astype(np.float32)
+        return ((X / self._unit - self._mean) / self._scale).astype(np.float32)
 
     def _generate(self, n_samples, seed, selection):
         """Synthetic samples with their convex weights and anchor rows."""
@@ -375,8 +439,8 @@ class PolarityGANSampler(BaseOverSampler):
                 keep.append(np.sort(members[order[:n]]))
             keep = np.concatenate(keep)
             labels, weights, index = labels[keep], weights[keep], index[keep]
-        anchors = self._anchors.astype(np.float64, copy=False)
-        X_new = np.einsum("nc,ncf->nf", weights, anchors[index])
+        anchors = self._anchors.astype(np.float64, copy=False) / self._unit
+        X_new = np.einsum("nc,ncf->nf", weights, anchors[index]) * self._unit
         rows = np.concatenate(list(self.anchor_indices_.values()))[index]
         return X_new, self.classes_[labels], weights, rows
 
