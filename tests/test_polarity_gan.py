@@ -307,10 +307,68 @@ def test_history_records_losses(binary_data):
     assert np.all(np.isfinite(np.array(history["reconstruction_loss"])[~gan]))
 
 
+def _checks(history):
+    change = np.array(history["generator_change"])
+    return np.array(history["step"])[~np.isnan(change)].tolist(), change[~np.isnan(change)]
+
+
+def test_without_tol_training_runs_the_whole_budget(binary_data):
+    X, y = binary_data
+    sampler = fast_sampler(n_steps=120, tol=None)
+    sampler.fit_resample(X, y)
+    assert (sampler.n_steps_, sampler.stop_reason_) == (120, "n_steps")
+    steps, change = _checks(sampler.history_)
+    assert steps == [49, 99]  # a check every 50 updates, recorded even without tol
+    assert np.all(change > 0)
+    assert sampler.history_["step"][-1] == 119
+
+
+def test_tol_stops_training_when_the_generator_stops_moving(binary_data):
+    X, y = binary_data
+    # every check is below an enormous tol: stop at the n_iter_no_change-th check
+    sampler = fast_sampler(n_steps=1000, tol=1e9, n_iter_no_change=3)
+    sampler.fit_resample(X, y)
+    assert (sampler.n_steps_, sampler.stop_reason_) == (150, "converged")
+    assert sampler.history_["step"][-1] == 149
+    assert _checks(sampler.history_)[0] == [49, 99, 149]
+    # tol=0 can never be met: the budget decides
+    sampler = fast_sampler(n_steps=150, tol=0.0)
+    sampler.fit_resample(X, y)
+    assert (sampler.n_steps_, sampler.stop_reason_) == (150, "n_steps")
+
+
+def test_tol_stops_at_the_first_quiet_run_of_checks(binary_data):
+    X, y = binary_data
+    reference = fast_sampler(n_steps=400)
+    reference.fit_resample(X, y)
+    steps, change = _checks(reference.history_)
+    # a tol between the smallest and largest movement: training must stop at
+    # the first check where the movement has stayed below it twice in a row
+    tol = float(np.median(change))
+    quiet = change < tol
+    first = next(i for i in range(1, len(quiet)) if quiet[i] and quiet[i - 1])
+    sampler = fast_sampler(n_steps=400, tol=tol, n_iter_no_change=2)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert sampler.stop_reason_ == "converged"
+    assert sampler.n_steps_ == steps[first] + 1
+    # the same training up to there: the histories agree step for step
+    n = len(sampler.history_["step"])
+    np.testing.assert_array_equal(
+        sampler.history_["critic_loss"], reference.history_["critic_loss"][:n]
+    )
+    # identical refits with early stopping
+    again = fast_sampler(n_steps=400, tol=tol, n_iter_no_change=2)
+    np.testing.assert_array_equal(again.fit_resample(X, y)[0], X_res)
+    assert again.n_steps_ == sampler.n_steps_
+
+
 def test_verbose_shows_progress(binary_data, capsys):
     X, y = binary_data
     fast_sampler(verbose=2).fit_resample(X, y)
-    assert "PolarityGAN" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # one bar for the autoencoder initialisation, one for the GAN
+    assert "PolarityGAN init" in err
+    assert "PolarityGAN:" in err
 
 
 # --- persistence and meta-estimators ----------------------------------------

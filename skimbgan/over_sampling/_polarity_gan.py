@@ -21,40 +21,7 @@ from .._core.polarity.training import (
 )
 from .._core.random import MAX_SEED
 from ..metrics import UNCERTAINTY_MEASURES
-
-
-def _float_frame(X):
-    """A pandas DataFrame with its integer and boolean columns as float64.
-
-    imbalanced-learn casts a resampled DataFrame back to the input's column
-    dtypes, which would truncate synthetic values in integer columns (and push
-    them out of the convex hull). Other inputs are returned unchanged; the
-    usual validation then converts them.
-    """
-    if not (hasattr(X, "dtypes") and hasattr(X, "columns") and hasattr(X, "astype")):
-        return X
-    import pandas as pd
-
-    if not isinstance(X, pd.DataFrame):
-        return X
-    to_float = []
-    for position, (column, dtype) in enumerate(X.dtypes.items()):
-        if isinstance(dtype, pd.CategoricalDtype):
-            raise ValueError(
-                f"Column {column!r} is categorical: PolarityGANSampler makes convex "
-                "combinations of numeric features, which a category is not. Encode it "
-                "(e.g. one-hot) or use imbalanced-learn's SMOTENC for mixed data."
-            )
-        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
-            to_float.append(position)
-    if not to_float:
-        return X
-    X = X.copy(deep=False)
-    for position in to_float:
-        # by position: column names need not be unique; nullable missing
-        # values become NaN and are refused by the validation that follows
-        X.isetitem(position, X.iloc[:, position].astype(np.float64))
-    return X
+from ._inputs import float_frame, power_of_two_units
 
 
 class PolarityGANSampler(BaseOverSampler):
@@ -128,6 +95,17 @@ class PolarityGANSampler(BaseOverSampler):
     pretrain_steps : int, default=300
         Updates of the autoencoder initialisation.
 
+    tol : float or None, default=None
+        Convergence threshold. Every 50 generator updates a fixed probe of
+        256 generated samples is drawn again, and its mean movement since the
+        previous check is measured in units of the typical distance between a
+        real sample and its nearest same-class neighbour. Training stops when
+        that movement stays below ``tol`` for ``n_iter_no_change`` checks in a
+        row; ``n_steps`` stays the upper bound. ``None`` trains for ``n_steps``.
+
+    n_iter_no_change : int, default=2
+        Consecutive checks below ``tol`` that stop training.
+
     selection : {None, 'least_confidence', 'margin', 'ratio', 'entropy'}, default=None
         Uncertainty sampling: generate ``selection_pool`` times more candidates
         than needed and keep those the trained classifier is least sure about,
@@ -174,8 +152,18 @@ class PolarityGANSampler(BaseOverSampler):
         initialisation, 1 for the GAN), ``step``, ``reconstruction_loss``,
         ``critic_loss``, ``wasserstein`` (the critic's estimate of the
         Wasserstein distance), ``gradient_penalty``, ``classifier_loss``,
-        ``generator_loss`` and ``generator_boundary`` (mean log-probability the
-        classifier gives generated samples for their own class).
+        ``generator_loss``, ``generator_boundary`` (mean log-probability the
+        classifier gives generated samples for their own class) and
+        ``generator_change`` (the convergence measure of ``tol``, at each check;
+        NaN between checks). The last row is the step training stopped at;
+        ``stop_reason_`` says why.
+
+    n_steps_ : int
+        Generator updates done (at most ``n_steps``).
+
+    stop_reason_ : {'converged', 'n_steps'}
+        Why training stopped: ``'converged'`` when the ``tol`` criterion was
+        met, ``'n_steps'`` when the budget ran out.
 
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
@@ -235,6 +223,8 @@ class PolarityGANSampler(BaseOverSampler):
         "max_anchors": [Interval(numbers.Integral, 2, None, closed="left")],
         "init": [StrOptions({"autoencoder", "random"})],
         "pretrain_steps": [Interval(numbers.Integral, 0, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "selection": [StrOptions(set(UNCERTAINTY_MEASURES)), None],
         "selection_pool": [Interval(numbers.Real, 1, None, closed="left")],
         "device": [str, torch.device],
@@ -260,6 +250,8 @@ class PolarityGANSampler(BaseOverSampler):
         max_anchors=1000,
         init="autoencoder",
         pretrain_steps=300,
+        tol=None,
+        n_iter_no_change=2,
         selection=None,
         selection_pool=3.0,
         device="auto",
@@ -282,6 +274,8 @@ class PolarityGANSampler(BaseOverSampler):
         self.max_anchors = max_anchors
         self.init = init
         self.pretrain_steps = pretrain_steps
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
         self.selection = selection
         self.selection_pool = selection_pool
         self.device = device
@@ -310,7 +304,7 @@ class PolarityGANSampler(BaseOverSampler):
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             The input kind and dtype of ``y``.
         """
-        return super().fit_resample(_float_frame(X), y, **params)
+        return super().fit_resample(float_frame(X), y, **params)
 
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
@@ -341,6 +335,8 @@ class PolarityGANSampler(BaseOverSampler):
             max_anchor_weight=self.max_anchor_weight,
             init=self.init,
             pretrain_steps=self.pretrain_steps,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
         )
 
     def _fit_resample(self, X, y):
@@ -371,11 +367,7 @@ class PolarityGANSampler(BaseOverSampler):
         anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
         self._anchors = X[anchor_rows]
 
-        # A power of two per column brings every value into [-2, 2] exactly
-        # (no rounding), so that neither the statistics nor the combinations
-        # overflow, even for values near the largest float.
-        max_abs = np.abs(X).max(axis=0).astype(np.float64)
-        self._unit = np.ldexp(1.0, np.frexp(max_abs)[1] - 1)
+        self._unit = power_of_two_units(X)
         X_unit = X / self._unit
         self._mean = X_unit.mean(axis=0)
         scale = X_unit.std(axis=0)
@@ -385,6 +377,7 @@ class PolarityGANSampler(BaseOverSampler):
         if counts.sum() == 0:
             self.generator_ = self.critic_ = self.classifier_ = None
             self.history_ = {}
+            self.n_steps_, self.stop_reason_ = 0, "n_steps"
             return X.copy(), y.copy()
 
         trained = train_polarity_gan(
@@ -402,6 +395,8 @@ class PolarityGANSampler(BaseOverSampler):
         self.critic_ = trained.critic.cpu()
         self.classifier_ = trained.classifier.cpu()
         self.history_ = trained.history
+        self.n_steps_ = trained.n_steps
+        self.stop_reason_ = trained.stop_reason
 
         n_samples = dict(zip(self.classes_, counts, strict=True))
         X_new, y_new = self._generate(n_samples, int(generate_seed), self.selection)[:2]

@@ -53,6 +53,12 @@ class PolarityGANConfig:
     init: str = "autoencoder"
     pretrain_steps: int = 300
     log_every: int = 10
+    # convergence: every check_every steps, how far a fixed probe of generated
+    # samples moved; stop after n_iter_no_change checks below tol (None: never)
+    tol: float | None = None
+    n_iter_no_change: int = 2
+    check_every: int = 50
+    probe_size: int = 256
 
 
 @dataclass
@@ -63,6 +69,43 @@ class TrainedPolarityGAN:
     critic: ConditionalCritic
     classifier: MLPClassifier
     history: dict = field(default_factory=dict)
+    n_steps: int = 0
+    stop_reason: str = "n_steps"
+
+
+class GeneratorProbe:
+    """How far the generator's samples move between two checks.
+
+    A fixed set of inputs (labels, noise, base anchors) is drawn once; at each
+    check the generator maps them again and the mean distance each sample moved
+    since the previous check is divided by the typical distance between a real
+    anchor and its nearest same-class anchor. A value near 0 means the
+    generator's output has stopped changing: training has converged. One
+    forward pass of ``size`` samples per check, no gradients.
+    """
+
+    def __init__(self, generator, class_p, size, rng):
+        self.generator = generator
+        self.labels = torch.multinomial(class_p, size, replacement=True, generator=rng)
+        self.noise = generator.sample_noise(self.labels, rng)
+        self.base = generator.sample_bases(self.labels, rng)
+        nearest = generator.candidates[:, 0]
+        valid = generator.candidate_mask[:, 0]
+        gaps = (generator.anchors[nearest] - generator.anchors).norm(dim=1)[valid]
+        gaps = gaps[gaps > 0]
+        self.unit = float(gaps.median()) if gaps.numel() else 1.0
+        self.previous = self.samples()
+
+    @torch.no_grad()
+    def samples(self):
+        return self.generator(self.noise, self.labels, self.base)[0]
+
+    def change(self):
+        """Mean movement since the last call, in nearest-neighbour distances."""
+        current = self.samples()
+        moved = (current - self.previous).norm(dim=1).mean()
+        self.previous = current
+        return float(moved) / self.unit
 
 
 def neighbour_table(anchors, anchor_class, n_neighbors):
@@ -107,7 +150,7 @@ def _set_trainable(module, flag):
         parameter.requires_grad_(flag)
 
 
-def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng):
+def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng, verbose=0):
     """Autoencoder initialisation of G (BAGAN-style, section 4 of the paper).
 
     A class-agnostic encoder E maps a real anchor ``x_t`` to the noise space;
@@ -125,7 +168,8 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng):
         return losses
     params = list(generator.parameters()) + list(encoder.parameters())
     optimizer = torch.optim.Adam(params, lr=lr, betas=betas, **_ADAM)
-    for _ in range(steps):
+    progress = Progress(steps, verbose, desc="PolarityGAN init")
+    for step in range(steps):
         pick = torch.randint(eligible.numel(), (batch_size,), generator=rng, device=eligible.device)
         target = eligible[pick]
         labels = generator.anchor_class[target]
@@ -139,7 +183,11 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng):
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        losses.append(float(loss.detach()))
+        losses.append(loss.detach())
+        shown = {"reconstruction": float(losses[-1])} if verbose and step % 10 == 0 else {}
+        progress.update(1, **shown)
+    progress.close()
+    losses = torch.stack(losses).tolist()  # one device-to-host copy, not one per step
     with torch.no_grad():
         codes = encoder(generator.anchors)
         for k in torch.unique(generator.anchor_class).tolist():
@@ -226,6 +274,7 @@ def train_polarity_gan(
             cfg.generator_lr,
             cfg.betas,
             rng,
+            verbose,
         )
         for step in range(0, len(recon), cfg.log_every):
             history.record(phase=0, step=step, reconstruction_loss=recon[step])
@@ -243,6 +292,13 @@ def train_polarity_gan(
     )
     batch = cfg.batch_size
     n_rows = X_sorted.shape[0]
+    # the probe has its own random stream, so that checking convergence does
+    # not change what training draws
+    probe_rng = make_generator(seed + 1, device)
+    probe = GeneratorProbe(generator, uniform_p, cfg.probe_size, probe_rng)
+    quiet_checks = 0
+    stop_reason = "n_steps"
+    step = -1
 
     with Progress(cfg.n_steps, verbose, desc="PolarityGAN") as progress:
         for step in range(cfg.n_steps):
@@ -283,8 +339,15 @@ def train_polarity_gan(
             loss_g.backward()
             opt_g.step()
 
-            if step % cfg.log_every == 0 or step == cfg.n_steps - 1:
-                values = dict(
+            checked = (step + 1) % cfg.check_every == 0
+            values = {}
+            if checked:
+                values["generator_change"] = probe.change()
+                quiet = cfg.tol is not None and values["generator_change"] < cfg.tol
+                quiet_checks = quiet_checks + 1 if quiet else 0
+            stop = checked and cfg.tol is not None and quiet_checks >= cfg.n_iter_no_change
+            if step % cfg.log_every == 0 or step == cfg.n_steps - 1 or checked:
+                values.update(
                     critic_loss=loss_d.item(),
                     wasserstein=(real_scores.mean() - fake_scores.mean()).item(),
                     gradient_penalty=penalty.item(),
@@ -293,15 +356,18 @@ def train_polarity_gan(
                     generator_boundary=boundary.item(),
                 )
                 history.record(phase=1, step=step, **values)
-                progress.update(
-                    min(cfg.log_every, cfg.n_steps - step) if step % cfg.log_every == 0 else 0,
-                    **{k: values[k] for k in ("wasserstein", "classifier_loss")},
-                )
+            shown = ("wasserstein", "classifier_loss")
+            progress.update(1, **{k: values[k] for k in shown if k in values})
+            if stop:
+                stop_reason = "converged"
+                break
     _set_trainable(critic, True)
     _set_trainable(classifier, True)
     for module in (generator, critic, classifier):
         module.eval()
-    return TrainedPolarityGAN(generator, critic, classifier, history.as_dict())
+    return TrainedPolarityGAN(
+        generator, critic, classifier, history.as_dict(), step + 1, stop_reason
+    )
 
 
 @torch.no_grad()
