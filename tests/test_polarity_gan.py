@@ -290,16 +290,21 @@ def test_selection_keeps_the_most_uncertain(binary_data):
 
 def test_random_init_and_global_softmax(binary_data):
     X, y = binary_data
-    for params in ({"init": "random"}, {"n_neighbors": None}, {"pretrain_steps": 0}):
+    for params in (
+        {"init": "autoencoder"},
+        {"init": "autoencoder", "pretrain_steps": 0},
+        {"n_neighbors": None},
+    ):
         X_res, y_res = fast_sampler(**params).fit_resample(X, y)
         assert X_res.shape == (360, X.shape[1])
 
 
 def test_history_records_losses(binary_data):
     X, y = binary_data
-    sampler = fast_sampler(n_steps=30)
+    sampler = fast_sampler(n_steps=30, init="autoencoder")
     sampler.fit_resample(X, y)
     history = sampler.history_
+    assert np.array(history["phase"]).tolist().count(0) == 1  # 10 steps, logged every 10
     gan = np.array(history["phase"]) == 1
     assert np.array(history["step"])[gan].tolist() == [0, 10, 20, 29]
     for key in ("critic_loss", "wasserstein", "gradient_penalty", "classifier_loss"):
@@ -364,7 +369,7 @@ def test_tol_stops_at_the_first_quiet_run_of_checks(binary_data):
 
 def test_verbose_shows_progress(binary_data, capsys):
     X, y = binary_data
-    fast_sampler(verbose=2).fit_resample(X, y)
+    fast_sampler(verbose=2, init="autoencoder").fit_resample(X, y)
     err = capsys.readouterr().err
     # one bar for the autoencoder initialisation, one for the GAN
     assert "PolarityGAN init" in err

@@ -43,9 +43,10 @@ class PolarityGANSampler(BaseOverSampler):
         ``'all'``, ``'auto'``; a dict ``{class: n_samples_wanted}``; or a
         callable ``y -> dict``).
 
-    n_steps : int, default=1000
-        Generator updates (Algorithm 1's iterations). Training cost is
-        ``n_steps * batch_size``: it does not grow with the number of samples.
+    n_steps : int, default=200
+        Generator updates (Algorithm 1's iterations), an upper bound when
+        ``tol`` is set. Training cost is ``n_steps * batch_size``: it does not
+        grow with the number of samples.
 
     batch_size : int, default=128
         Samples per update of each network.
@@ -59,9 +60,15 @@ class PolarityGANSampler(BaseOverSampler):
     hidden_dims : tuple of int, default=(128, 128)
         Hidden layer widths of the generator, critic and classifier.
 
-    generator_lr, critic_lr, classifier_lr : float, default=2e-4
-        Adam learning rates (the paper's 2e-4; Adam's betas are (0.6, 0.9), the
-        paper's first-moment decay 0.6).
+    generator_lr : float, default=3e-3
+        Adam learning rate of the generator.
+
+    critic_lr, classifier_lr : float, default=2e-3
+        Adam learning rates of the critic and the classifier. The paper uses
+        2e-4 for all three; with its 1,000 steps that gives the same quality
+        on the development data as these rates do in 200 steps (see the User
+        Guide), at five times the cost. Adam's betas are (0.6, 0.9), the
+        paper's first-moment decay 0.6.
 
     gp_weight : float, default=10.0
         Weight of the critic's gradient penalty (its Lipschitz control).
@@ -87,13 +94,14 @@ class PolarityGANSampler(BaseOverSampler):
         memory and time for very large classes. The critic and classifier still
         see every sample.
 
-    init : {'autoencoder', 'random'}, default='autoencoder'
-        Initialisation of the generator: ``'autoencoder'`` pre-trains it as the
-        decoder of a class-agnostic autoencoder (the paper's, after BAGAN);
-        ``'random'`` starts from random weights.
+    init : {'random', 'autoencoder'}, default='random'
+        Initialisation of the generator: ``'random'`` starts from random
+        weights; ``'autoencoder'`` first pre-trains it as the decoder of a
+        class-agnostic autoencoder (the paper's, after BAGAN), which made no
+        measurable difference on the development data.
 
     pretrain_steps : int, default=300
-        Updates of the autoencoder initialisation.
+        Updates of the autoencoder initialisation (with ``init='autoencoder'``).
 
     tol : float or None, default=None
         Convergence threshold. Every 50 generator updates a fixed probe of
@@ -235,20 +243,20 @@ class PolarityGANSampler(BaseOverSampler):
         self,
         *,
         sampling_strategy="auto",
-        n_steps=1000,
+        n_steps=200,
         batch_size=128,
         n_critic=1,
         noise_dim=32,
         hidden_dims=(128, 128),
-        generator_lr=2e-4,
-        critic_lr=2e-4,
-        classifier_lr=2e-4,
+        generator_lr=3e-3,
+        critic_lr=2e-3,
+        classifier_lr=2e-3,
         gp_weight=10.0,
         classifier_weight=1.0,
         n_neighbors=5,
         max_anchor_weight=0.75,
         max_anchors=1000,
-        init="autoencoder",
+        init="random",
         pretrain_steps=300,
         tol=None,
         n_iter_no_change=2,

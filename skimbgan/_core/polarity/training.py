@@ -37,20 +37,20 @@ _ADAM = {"fused": True}
 class PolarityGANConfig:
     """Hyper-parameters of one Polarity-GAN fit (see ``PolarityGANSampler``)."""
 
-    n_steps: int = 1000
+    n_steps: int = 200
     batch_size: int = 128
     n_critic: int = 1
     noise_dim: int = 32
     hidden_dims: tuple = (128, 128)
-    generator_lr: float = 2e-4
-    critic_lr: float = 2e-4
-    classifier_lr: float = 2e-4
+    generator_lr: float = 3e-3
+    critic_lr: float = 2e-3
+    classifier_lr: float = 2e-3
     betas: tuple = (0.6, 0.9)
     gp_weight: float = 10.0
     classifier_weight: float = 1.0
     n_neighbors: int | None = 5
     max_anchor_weight: float = 0.75
-    init: str = "autoencoder"
+    init: str = "random"
     pretrain_steps: int = 300
     log_every: int = 10
     # convergence: every check_every steps, how far a fixed probe of generated
