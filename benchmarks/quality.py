@@ -195,14 +195,51 @@ def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params, sampl
     return rows
 
 
+# The source files whose code decides what PolarityGANSampler returns.
+SAMPLER_CODE = [
+    "over_sampling",
+    "_core/polarity",
+    "_core/optim.py",
+    "_core/layers.py",
+    "_core/random.py",
+    "_core/device.py",
+]
+
+
+def code_fingerprint(paths):
+    """Hash of the text of skimbgan's source files under ``paths``."""
+    import skimbgan
+
+    root = os.path.dirname(skimbgan.__file__)
+    digest = hashlib.sha1()
+    for path in paths:
+        full = os.path.join(root, path)
+        files = (
+            sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(full)
+                for name in names
+                if name.endswith(".py")
+            )
+            if os.path.isdir(full)
+            else [full]
+        )
+        for name in files:
+            digest.update(os.path.relpath(name, root).encode())
+            with open(name, "rb") as f:
+                digest.update(f.read())
+    return digest.hexdigest()
+
+
 def sampler_settings(pgan_params):
     """Cache tag of a PolarityGANSampler configuration: a hash of all its
-    parameters (defaults included, so changing a default changes the tag)."""
+    parameters (defaults included, so changing a default changes the tag) and of
+    the sampler's source code (so changing the code changes it too)."""
     from skimbgan import PolarityGANSampler
 
     params = PolarityGANSampler(**pgan_params).get_params()
     params.pop("random_state")
-    text = json.dumps(params, sort_keys=True, default=str)
+    text = json.dumps(params, sort_keys=True, default=str) + code_fingerprint(SAMPLER_CODE)
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 

@@ -137,8 +137,11 @@ def problems(draw):
     class_counts = Counter(np.asarray(y).tolist())
     if strategy == "float":
         if n_classes == 2:
-            ratio = min(class_counts.values()) / max(class_counts.values())
-            strategy = draw(st.floats(ratio, 1.0))
+            n_minority, n_majority = min(class_counts.values()), max(class_counts.values())
+            strategy = draw(st.floats(n_minority / n_majority, 1.0))
+            if int(n_majority * strategy - n_minority) <= 0:
+                # imbalanced-learn refuses a ratio that asks for no new sample
+                invalid = invalid or "float strategy that adds nothing"
         else:
             strategy = 0.5
             invalid = invalid or "float strategy with more than two classes"

@@ -11,6 +11,7 @@ import torch
 from torch.nn import functional as F
 
 from ..history import History
+from ..optim import Adam
 from ..progress import Progress
 from ..random import make_generator, seeded
 from .losses import (
@@ -27,10 +28,6 @@ from .networks import (
     MLPClassifier,
     draw_rows,
 )
-
-# One fused kernel per optimiser step instead of a loop over parameters: the
-# networks are small, so per-tensor overhead dominates on the CPU.
-_ADAM = {"fused": True}
 
 
 @dataclass
@@ -167,7 +164,7 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng, 
     if steps <= 0 or eligible.numel() == 0:
         return losses
     params = list(generator.parameters()) + list(encoder.parameters())
-    optimizer = torch.optim.Adam(params, lr=lr, betas=betas, **_ADAM)
+    optimizer = Adam(params, lr=lr, betas=betas)
     progress = Progress(steps, verbose, desc="PolarityGAN init")
     for step in range(steps):
         pick = torch.randint(eligible.numel(), (batch_size,), generator=rng, device=eligible.device)
@@ -180,7 +177,7 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng, 
         x_target = generator.anchors[target]
         rebuilt, _, _ = generator(encoder(x_target), labels, base, exclude=target)
         loss = F.mse_loss(rebuilt, x_target)
-        optimizer.zero_grad(set_to_none=True)
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.detach())
@@ -285,11 +282,9 @@ def train_polarity_gan(
     deficit_p = counts / counts.sum()
     uniform_p = (counts > 0).float() / (counts > 0).sum()
 
-    opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.generator_lr, betas=cfg.betas, **_ADAM)
-    opt_d = torch.optim.Adam(critic.parameters(), lr=cfg.critic_lr, betas=cfg.betas, **_ADAM)
-    opt_c = torch.optim.Adam(
-        classifier.parameters(), lr=cfg.classifier_lr, betas=cfg.betas, **_ADAM
-    )
+    opt_g = Adam(generator.parameters(), lr=cfg.generator_lr, betas=cfg.betas)
+    opt_d = Adam(critic.parameters(), lr=cfg.critic_lr, betas=cfg.betas)
+    opt_c = Adam(classifier.parameters(), lr=cfg.classifier_lr, betas=cfg.betas)
     batch = cfg.batch_size
     n_rows = X_sorted.shape[0]
     # the probe has its own random stream, so that checking convergence does
@@ -316,14 +311,14 @@ def train_polarity_gan(
                 real_scores, fake_scores, hat_scores = scores.split(batch)
                 penalty = penalty_at(hat_scores, x_hat)
                 loss_d = critic_loss(real_scores, fake_scores) + cfg.gp_weight * penalty
-                opt_d.zero_grad(set_to_none=True)
+                opt_d.zero_grad()
                 loss_d.backward()
                 opt_d.step()
 
                 rows = torch.randint(n_rows, (batch,), generator=rng, device=device)
                 logits = classifier(torch.cat([X_sorted[rows], fake]))
                 loss_c = classifier_loss(logits, torch.cat([y_sorted[rows], labels]))
-                opt_c.zero_grad(set_to_none=True)
+                opt_c.zero_grad()
                 loss_c.backward()
                 opt_c.step()
 
@@ -335,7 +330,7 @@ def train_polarity_gan(
             loss_g, adversarial, boundary = generator_loss(
                 critic(fake, labels), classifier(fake), labels, cfg.classifier_weight
             )
-            opt_g.zero_grad(set_to_none=True)
+            opt_g.zero_grad()
             loss_g.backward()
             opt_g.step()
 

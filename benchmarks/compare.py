@@ -1,0 +1,117 @@
+"""Paired comparison of two PolarityGANSampler settings over the same splits.
+
+Reads the per-split CSVs of ``benchmarks/quality.py`` runs made on the same
+profile: a candidate (``--new``), a reference (``--old``) and, optionally, the
+reference run again with other sampler seeds (``--noise``, made with
+``--sampler-seed-offset``), which measures how much the scores move from seed
+to seed alone. For each classifier and metric it reports the means, the mean
+paired difference new - old over the (data set, split) pairs with its standard
+error, the same for the reseeded reference (the run-to-run noise), and the
+two-sided Wilcoxon signed-rank p-value over the data sets' mean differences
+(data sets as the unit, as Demšar, 2006, recommends).
+
+    python -m benchmarks.compare --new benchmarks/results/quality-dev.csv \\
+        --old benchmarks/results/quality-dev-old-defaults.csv \\
+        --noise benchmarks/results/quality-dev-old-defaults-seed1000.csv
+"""
+
+import argparse
+import sys
+
+import numpy as np
+
+METRICS = ["f1", "average_precision"]
+DIVERSITY = ["spread_ratio", "copy_share", "nn_ratio"]
+
+
+def load(path, method):
+    import pandas as pd
+
+    df = pd.read_csv(path)
+    df = df[df.method == method]
+    if "error" in df:
+        df = df[df["error"].isna()]
+    return df.set_index(["classifier", "dataset", "split"]).sort_index()
+
+
+def paired(new, old, column):
+    """Mean, standard error and per-data-set Wilcoxon p of new - old."""
+    from scipy.stats import wilcoxon
+
+    joined = (
+        new[[column]]
+        .rename(columns={column: "new"})
+        .join(old[[column]].rename(columns={column: "old"}), how="inner")
+    )
+    diff = joined["new"] - joined["old"]
+    per_dataset = diff.groupby("dataset").mean()
+    nonzero = per_dataset[per_dataset != 0]
+    p = wilcoxon(nonzero).pvalue if len(nonzero) >= 2 else float("nan")
+    return dict(
+        mean_diff=diff.mean(),
+        se=diff.std(ddof=1) / np.sqrt(len(diff)),
+        p_wilcoxon=p,
+        n_pairs=len(diff),
+    )
+
+
+def mean_over_datasets(df, column):
+    return df[column].groupby("dataset").mean().mean()
+
+
+def compare(new, old, noise=None):
+    """Rows of the comparison table (one per classifier and measure)."""
+    rows = []
+    measures = [(c, m) for c in ("RF", "LR") for m in METRICS]
+    # the diversity diagnostics do not depend on the classifier: read the RF rows
+    measures += [("RF", m) for m in DIVERSITY if m in new.columns and m in old.columns]
+    for clf, column in measures:
+        n, o = new.loc[clf], old.loc[clf]
+        row = {
+            "measure": column if column in DIVERSITY else f"{clf} {column}",
+            "new": mean_over_datasets(n, column),
+            "old": mean_over_datasets(o, column),
+        }
+        stats = paired(n, o, column)
+        row["new - old (± se)"] = f"{stats['mean_diff']:+.4f} ± {stats['se']:.4f}"
+        row["p new vs old"] = stats["p_wilcoxon"]
+        if noise is not None:
+            reseeded = paired(noise.loc[clf], o, column)
+            row["old reseeded - old (± se)"] = (
+                f"{reseeded['mean_diff']:+.4f} ± {reseeded['se']:.4f}"
+            )
+            row["p reseeded vs old"] = reseeded["p_wilcoxon"]
+        rows.append(row)
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--new", required=True)
+    parser.add_argument("--old", required=True)
+    parser.add_argument("--noise", help="the reference run with other sampler seeds")
+    parser.add_argument("--method", default="PolarityGAN")
+    parser.add_argument("--out", help="write the Markdown table here too")
+    args = parser.parse_args(argv)
+    import pandas as pd
+
+    new, old = load(args.new, args.method), load(args.old, args.method)
+    noise = load(args.noise, args.method) if args.noise else None
+    table = pd.DataFrame(compare(new, old, noise)).set_index("measure")
+    command = " ".join(["python -m benchmarks.compare", *(sys.argv[1:] if argv is None else argv)])
+    n_pairs = len(new.loc["RF"].index.intersection(old.loc["RF"].index))
+    text = (
+        f"Paired comparison over {n_pairs} (data set, split) pairs per classifier; means "
+        "over data sets of the per-data-set means; differences are means over the pairs "
+        "with their standard error; p: two-sided Wilcoxon signed-rank test over the data "
+        "sets' mean differences.\n\n"
+        f"Command: `{command}`\n\n" + table.round(4).to_markdown() + "\n"
+    )
+    print(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
