@@ -1,0 +1,250 @@
+"""Methods and classifiers of the benchmark, built from their command-line names.
+
+A method is a way to handle the imbalance around a classifier: nothing,
+class weights, a tuned decision threshold, an over-sampler (optionally followed
+by a tuned threshold: ``smote+threshold``), or EGANClassifier, which is a
+classifier of its own. Parameters follow a colon: ``polarity:n_steps=2000``
+(several: ``polarity:n_steps=2000,batch_size=256``).
+"""
+
+import ast
+from dataclasses import dataclass, field
+
+#: Over-samplers by name, with the names a user would try as aliases.
+SAMPLERS = {
+    "random": ("imblearn.over_sampling", "RandomOverSampler"),
+    "smote": ("imblearn.over_sampling", "SMOTE"),
+    "borderline": ("imblearn.over_sampling", "BorderlineSMOTE"),
+    "adasyn": ("imblearn.over_sampling", "ADASYN"),
+    "polarity": ("skimbgan", "PolarityGANSampler"),
+}
+PLAIN = ("none", "class_weight", "threshold", "egan")
+ALIASES = {
+    "baseline": "none",
+    "balanced": "class_weight",
+    "class-weight": "class_weight",
+    "classweight": "class_weight",
+    "tuned_threshold": "threshold",
+    "tuned-threshold": "threshold",
+    "ros": "random",
+    "randomoversampler": "random",
+    "random_over": "random",
+    "borderlinesmote": "borderline",
+    "borderline_smote": "borderline",
+    "borderline-smote": "borderline",
+    "polaritygan": "polarity",
+    "polarity_gan": "polarity",
+    "polarity-gan": "polarity",
+    "polaritygansampler": "polarity",
+    "eganclassifier": "egan",
+}
+#: Methods whose code is skimbgan's: their cache key includes a hash of it.
+OWN_CODE = {
+    "polarity": ["over_sampling", "_core/polarity", "_core/optim.py", "_core/layers.py"],
+    "egan": ["classification", "_core/egan", "_core/backbones.py", "_core/layers.py"],
+}
+CLASSIFIERS = {
+    "lr": "logistic regression (standardised features, max_iter=2000)",
+    "rf": "random forest (100 trees)",
+    "hgb": "histogram gradient boosting (scikit-learn's HistGradientBoostingClassifier)",
+}
+CLASSIFIER_ALIASES = {
+    "logreg": "lr",
+    "logistic": "lr",
+    "logistic_regression": "lr",
+    "random_forest": "rf",
+    "forest": "rf",
+    "gb": "hgb",
+    "gbm": "hgb",
+    "hist_gradient_boosting": "hgb",
+    "gradient_boosting": "hgb",
+}
+DEFAULT_METHODS = "none,class_weight,threshold,smote,smote+threshold,polarity,polarity+threshold"
+
+
+def valid_method_names():
+    bases = list(PLAIN) + list(SAMPLERS)
+    return bases + [f"{s}+threshold" for s in [*SAMPLERS, "egan"]]
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method of the benchmark, parsed from its command-line name."""
+
+    base: str
+    threshold: bool = False
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def name(self):
+        text = self.base + ("+threshold" if self.threshold else "")
+        if self.params:
+            text += ":" + ",".join(f"{k}={v!r}" for k, v in sorted(self.params.items()))
+        return text
+
+    @property
+    def own_classifier(self):
+        """EGANClassifier classifies by itself: the --classifiers do not apply."""
+        return self.base == "egan"
+
+    @property
+    def is_sampler(self):
+        return self.base in SAMPLERS
+
+    def build(self, classifier, seed, n_minority_train, device="cpu"):
+        """The estimator to fit on one training fold."""
+        from imblearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        if self.base == "egan":
+            from skimbgan import EGANClassifier
+
+            params = {"device": device, **self.params}
+            model = make_pipeline(StandardScaler(), EGANClassifier(random_state=seed, **params))
+        else:
+            weight = "balanced" if self.base == "class_weight" else None
+            steps = [StandardScaler()]
+            if self.is_sampler:
+                steps.append(make_sampler(self.base, seed, self.params, device))
+            steps.append(make_classifier(classifier, seed, weight))
+            model = make_pipeline(*steps)
+        if self.threshold or self.base == "threshold":
+            from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+            # the threshold is chosen by cross-validation inside the training fold
+            folds = max(2, min(5, n_minority_train))
+            cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+            model = TunedThresholdClassifierCV(model, scoring="f1", cv=cv, random_state=seed)
+        return model
+
+
+def make_sampler(base, seed, params, device="cpu"):
+    import importlib
+
+    module, name = SAMPLERS[base]
+    cls = getattr(importlib.import_module(module), name)
+    extra = {"device": device} if base == "polarity" else {}
+    try:
+        return cls(random_state=seed, **{**extra, **params})
+    except TypeError as exc:
+        raise ValueError(f"Method {base!r}: {exc}") from exc
+
+
+def make_classifier(name, seed, class_weight=None):
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    if name == "lr":
+        return LogisticRegression(max_iter=2000, class_weight=class_weight)
+    if name == "rf":
+        return RandomForestClassifier(
+            n_estimators=100, class_weight=class_weight, random_state=seed, n_jobs=1
+        )
+    return HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed)
+
+
+def _value(text):
+    if text in ("None", "none", "null"):
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _top_level_split(text):
+    """Split on commas outside brackets: ``hidden_dims=(8,)`` stays whole."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def split_list(values):
+    """Items of ``--methods``: separated by spaces or commas, where a comma
+    followed by ``key=value`` continues the previous method's parameters."""
+    items = []
+    for value in values:
+        for token in _top_level_split(value):
+            token = token.strip()
+            if not token:
+                continue
+            if "=" in token and ":" not in token and items:
+                items[-1] += "," + token
+            else:
+                items.append(token)
+    return items
+
+
+def parse_method(text):
+    """A :class:`Method` from ``name[+threshold][:key=value[,key=value]]``."""
+    head, _, params_text = text.partition(":")
+    base = head.strip().lower()
+    threshold = False
+    if base.endswith("+threshold"):
+        base, threshold = base.removesuffix("+threshold"), True
+    base = ALIASES.get(base, base)
+    if base not in PLAIN and base not in SAMPLERS:
+        raise ValueError(
+            f"Unknown method {text!r}. Valid methods: {', '.join(valid_method_names())} "
+            "(samplers take '+threshold'; parameters after a colon, e.g. polarity:n_steps=2000)."
+        )
+    if threshold and base not in SAMPLERS and base != "egan":
+        raise ValueError(f"{text!r}: '+threshold' follows a sampler (e.g. smote+threshold).")
+    params = {}
+    if params_text:
+        if base in ("none", "class_weight", "threshold"):
+            raise ValueError(f"{text!r}: method {base!r} takes no parameters.")
+        for item in _top_level_split(params_text):
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise ValueError(f"{text!r}: parameters are key=value pairs, got {item!r}.")
+            params[key.strip()] = _value(value.strip())
+    method = Method(base, threshold, params)
+    # unknown parameter names and invalid values fail now, not in every split
+    if method.is_sampler:
+        estimator = make_sampler(base, 0, params)
+    elif base == "egan":
+        from skimbgan import EGANClassifier
+
+        try:
+            estimator = EGANClassifier(**params)
+        except TypeError as exc:
+            raise ValueError(f"Method 'egan': {exc}") from exc
+    else:
+        return method
+    try:
+        estimator._validate_params()
+    except ValueError as exc:  # scikit-learn's InvalidParameterError
+        raise ValueError(f"Method {text!r}: {exc}") from exc
+    return method
+
+
+def parse_methods(values):
+    methods = [parse_method(item) for item in split_list(values)]
+    names = [m.name for m in methods]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"Methods given twice: {duplicated}.")
+    return methods
+
+
+def parse_classifiers(values):
+    names = []
+    for item in split_list(values):
+        name = CLASSIFIER_ALIASES.get(item.lower(), item.lower())
+        if name not in CLASSIFIERS:
+            raise ValueError(
+                f"Unknown classifier {item!r}. Valid: "
+                + ", ".join(f"{k} ({v})" for k, v in CLASSIFIERS.items())
+            )
+        if name not in names:
+            names.append(name)
+    return names

@@ -1,0 +1,248 @@
+"""The benchmark's runs: one (data set, split, method, classifier) each, cached.
+
+Every method sees the same repeated stratified splits of a data set. Each run
+fits its model on the training fold only (scaling, resampling and threshold
+tuning included: they are steps of the fitted model) and scores it on the test
+fold at the data's real prevalence. A finished run is written at once to
+``out/cache/<key>.json``, so an interrupted benchmark keeps its finished runs
+and a re-run with the same ``--out`` resumes. The key covers the data, the
+split, the method with its parameters, the classifier, the versions of the
+libraries and, for skimbgan's own methods, a hash of their source code.
+"""
+
+import hashlib
+import json
+import os
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._methods import OWN_CODE
+
+METRICS = (
+    "f1",
+    "macro_f1",
+    "balanced_accuracy",
+    "g_mean",
+    "average_precision",
+    "roc_auc",
+)
+
+
+@dataclass
+class Task:
+    """One run: what to fit and score, and where its result is cached."""
+
+    dataset: str
+    split: int
+    repeat: int
+    fold: int
+    method: object
+    classifier: str
+    key: str
+
+
+def code_fingerprint(paths):
+    """Hash of the text of skimbgan's source files under ``paths``
+    (relative to the package)."""
+    import skimbgan
+
+    root = os.path.dirname(skimbgan.__file__)
+    digest = hashlib.sha1()
+    for path in paths:
+        full = os.path.join(root, path)
+        if os.path.isdir(full):
+            files = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(full)
+                for name in names
+                if name.endswith(".py")
+            )
+        else:
+            files = [full]
+        for name in files:
+            digest.update(os.path.relpath(name, root).encode())
+            with open(name, "rb") as f:
+                digest.update(f.read())
+    return digest.hexdigest()
+
+
+def data_fingerprint(dataset):
+    digest = hashlib.sha1(np.ascontiguousarray(dataset.X).tobytes())
+    digest.update(np.ascontiguousarray(dataset.y).tobytes())
+    return digest.hexdigest()
+
+
+def library_versions():
+    import imblearn
+    import sklearn
+    import torch
+
+    return {
+        "sklearn": sklearn.__version__,
+        "imblearn": imblearn.__version__,
+        "torch": torch.__version__,
+    }
+
+
+def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu"):
+    """Every run of the benchmark, with its splits, in a stable order."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    versions = library_versions()
+    code = {base: code_fingerprint(paths) for base, paths in OWN_CODE.items()}
+    tasks, splits = [], {}
+    for dataset in datasets:
+        cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+        splits[dataset.name] = list(cv.split(dataset.X, dataset.y))
+        fingerprint = data_fingerprint(dataset)
+        for split in range(folds * repeats):
+            for method in methods:
+                for classifier in ["own"] if method.own_classifier else classifiers:
+                    identity = dict(
+                        data=fingerprint,
+                        folds=folds,
+                        repeats=repeats,
+                        seed=seed,
+                        split=split,
+                        method=method.name,
+                        classifier=classifier,
+                        versions=versions,
+                        code=code.get(method.base, ""),
+                        device=device if method.base in OWN_CODE else "",
+                    )
+                    text = json.dumps(identity, sort_keys=True, default=str)
+                    key = f"{dataset.name}-{split}-" + hashlib.sha1(text.encode()).hexdigest()[:16]
+                    tasks.append(
+                        Task(
+                            dataset.name,
+                            split,
+                            split // folds,
+                            split % folds,
+                            method,
+                            classifier,
+                            key,
+                        )
+                    )
+    return tasks, splits
+
+
+def scores(y_true, y_pred, y_score):
+    """The benchmark's metrics, at the test fold's (the data's) prevalence."""
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.metrics import (
+        average_precision_score,
+        balanced_accuracy_score,
+        f1_score,
+        roc_auc_score,
+    )
+
+    return dict(
+        f1=f1_score(y_true, y_pred, zero_division=0),
+        macro_f1=f1_score(y_true, y_pred, average="macro", zero_division=0),
+        balanced_accuracy=balanced_accuracy_score(y_true, y_pred),
+        g_mean=geometric_mean_score(y_true, y_pred),
+        average_precision=average_precision_score(y_true, y_score),
+        roc_auc=roc_auc_score(y_true, y_score),
+    )
+
+
+def _score_of(model, X):
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(X)[:, 1]
+    return model.decision_function(X)
+
+
+def run_task(task, X, y, train, test, device="cpu"):
+    """Fit and score one run; a failure becomes a row with its error."""
+    row = dict(
+        dataset=task.dataset,
+        split=task.split,
+        repeat=task.repeat,
+        fold=task.fold,
+        method=task.method.name,
+        classifier=task.classifier,
+        n_train=len(train),
+        n_test=len(test),
+        error="",
+    )
+    try:
+        model = task.method.build(task.classifier, task.split, int(y[train].sum()), device)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            model.fit(X[train], y[train])
+            row["fit_seconds"] = time.perf_counter() - start
+            row.update(scores(y[test], model.predict(X[test]), _score_of(model, X[test])))
+    except Exception as exc:  # reported in the output, never fatal
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        row["error"] = (
+            f"{type(exc).__name__}: {exc} ({os.path.basename(last.filename)}:{last.lineno})"
+        )
+    return row
+
+
+def _run_one(task, dataset, train, test, device, cache_dir):
+    row = run_task(task, dataset.X, dataset.y, train, test, device)
+    path = os.path.join(cache_dir, task.key + ".json")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(row, f)
+    os.replace(tmp, path)  # a killed run never leaves half a file behind
+    return row
+
+
+def load_cached(task, cache_dir):
+    path = os.path.join(cache_dir, task.key + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def execute(tasks, splits, datasets, cache_dir, n_jobs=1, device="cpu", progress=True):
+    """Run the tasks not yet cached; return every finished row.
+
+    A KeyboardInterrupt stops the run; the rows finished so far are returned
+    (and are on disk) and ``interrupted`` says so.
+    """
+    from joblib import Parallel, delayed
+    from tqdm.auto import tqdm
+
+    os.makedirs(cache_dir, exist_ok=True)
+    by_name = {d.name: d for d in datasets}
+    rows, todo = [], []
+    for task in tasks:
+        cached = load_cached(task, cache_dir)
+        if cached is None:
+            todo.append(task)
+        else:
+            rows.append(cached)
+    interrupted = False
+    bar = tqdm(total=len(tasks), initial=len(rows), disable=not progress, desc="benchmark")
+    try:
+        jobs = (
+            delayed(_run_one)(
+                task, by_name[task.dataset], *splits[task.dataset][task.split], device, cache_dir
+            )
+            for task in todo
+        )
+        for row in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
+            rows.append(row)
+            bar.set_postfix_str(f"{row['dataset']} {row['method']} {row['classifier']}")
+            bar.update(1)
+    except KeyboardInterrupt:
+        interrupted = True
+        # what other workers finished is on disk: pick it up
+        seen = {(r["dataset"], r["split"], r["method"], r["classifier"]) for r in rows}
+        for task in todo:
+            cached = load_cached(task, cache_dir)
+            ident = (task.dataset, task.split, task.method.name, task.classifier)
+            if cached is not None and ident not in seen:
+                rows.append(cached)
+    finally:
+        bar.close()
+    return rows, interrupted
