@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for the project's set-up commands (see README.md).
 #   bash dev.sh test        install skimbgan with its test dependencies, run the tests
-#   bash dev.sh benchmark   install with the benchmark dependencies, run the default benchmark
+#   bash dev.sh benchmark   install with the benchmark dependencies, run `skimbgan benchmark`
+#                           (extra arguments go to it; results in ./skimbgan-benchmark)
 # Both are safe to re-run: pip skips what is already installed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -34,8 +35,8 @@ test)
     ;;
 benchmark)
     shift
-    pip_install -e ".[benchmarks]"
-    "$PYTHON" -m benchmarks.quality "$@"
+    pip_install -e ".[benchmark]"
+    "$PYTHON" -m skimbgan benchmark "$@"
     ;;
 *)
     echo "usage: bash dev.sh {test|benchmark} [extra arguments]" >&2

@@ -341,3 +341,24 @@ def test_cache_files_are_complete_json(csv_path, tmp_path):
         with open(out / "cache" / name) as f:
             row = json.load(f)
         assert row["method"] == "none" and row["error"] == ""
+
+
+def test_runs_on_a_dask_local_cluster_with_the_same_results(csv_path, tmp_path):
+    from distributed import LocalCluster
+
+    methods = ("--methods", "none,threshold,smote")
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "dask"
+        assert run_cli(csv_path, out, *methods, "--scheduler", cluster.scheduler_address) == 0
+    assert "Dask cluster tcp://" in (out / "summary.md").read_text()
+    assert run_cli(csv_path, tmp_path / "local", *methods) == 0
+    keys = ["dataset", "split", "method", "classifier"]
+    on_dask = pd.read_csv(out / "results.csv").sort_values(keys).reset_index(drop=True)
+    local = pd.read_csv(tmp_path / "local" / "results.csv").sort_values(keys)
+    local = local.reset_index(drop=True)
+    assert len(on_dask) == 6
+    pd.testing.assert_frame_equal(
+        on_dask.drop(columns="fit_seconds"), local.drop(columns="fit_seconds")
+    )

@@ -64,6 +64,12 @@ def build_parser():
     )
     parser.add_argument("--out", default="skimbgan-benchmark", help="output folder")
     parser.add_argument("--n-jobs", type=int, default=1, help="parallel runs (joblib)")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786) through "
+        "joblib's dask backend; needs dask[distributed]",
+    )
     parser.add_argument("--device", default="cpu", help="device of the GAN methods")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -91,6 +97,11 @@ def main(argv=None):
     if folds < 2:
         parser.error("--folds must be at least 2.")
     repeats = args.repeats or (profile["repeats"] if profile else 2)
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            parser.error("--scheduler needs Dask: pip install 'dask[distributed]'.")
     return run(args, methods, classifiers, names, folds, repeats)
 
 
@@ -123,6 +134,7 @@ def run(args, methods, classifiers, names, folds, repeats):
         n_jobs=args.n_jobs,
         device=args.device,
         progress=not args.quiet,
+        scheduler=args.scheduler,
     )
     write_outputs(
         args,
@@ -190,7 +202,7 @@ def write_outputs(
             f"Runs: {len(rows)} of {n_tasks} finished"
             + (" (interrupted: re-run the same command to resume)" if interrupted else "")
             + f"; wall time of this invocation {seconds:.0f} s (cached runs count as zero), "
-            f"{args.n_jobs} job(s).",
+            + (f"Dask cluster {args.scheduler}." if args.scheduler else f"{args.n_jobs} job(s)."),
             f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), Python "
             f"{platform.python_version()}, skimbgan {skimbgan.__version__}, scikit-learn "
             f"{sklearn.__version__}, torch {torch.__version__}; GAN methods on {args.device}.",

@@ -185,14 +185,18 @@ def run_task(task, X, y, train, test, device="cpu"):
     return row
 
 
-def _run_one(task, dataset, train, test, device, cache_dir):
-    row = run_task(task, dataset.X, dataset.y, train, test, device)
+def _write_cached(row, task, cache_dir):
+    """Write one finished run (in the main process: workers of a remote
+    cluster need not share its disk)."""
     path = os.path.join(cache_dir, task.key + ".json")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         json.dump(row, f)
     os.replace(tmp, path)  # a killed run never leaves half a file behind
-    return row
+
+
+def _run_one(task, dataset, train, test, device):
+    return task, run_task(task, dataset.X, dataset.y, train, test, device)
 
 
 def load_cached(task, cache_dir):
@@ -203,13 +207,19 @@ def load_cached(task, cache_dir):
         return json.load(f)
 
 
-def execute(tasks, splits, datasets, cache_dir, n_jobs=1, device="cpu", progress=True):
+def execute(
+    tasks, splits, datasets, cache_dir, n_jobs=1, device="cpu", progress=True, scheduler=None
+):
     """Run the tasks not yet cached; return every finished row.
 
-    A KeyboardInterrupt stops the run; the rows finished so far are returned
-    (and are on disk) and ``interrupted`` says so.
+    Runs go through joblib (``n_jobs`` processes), or to the Dask cluster at
+    ``scheduler`` through joblib's dask backend. Each finished run is cached
+    as it arrives; a KeyboardInterrupt stops the benchmark and returns the rows
+    finished so far with ``interrupted=True``.
     """
-    from joblib import Parallel, delayed
+    import contextlib
+
+    from joblib import Parallel, delayed, parallel_config
     from tqdm.auto import tqdm
 
     os.makedirs(cache_dir, exist_ok=True)
@@ -223,26 +233,31 @@ def execute(tasks, splits, datasets, cache_dir, n_jobs=1, device="cpu", progress
             rows.append(cached)
     interrupted = False
     bar = tqdm(total=len(tasks), initial=len(rows), disable=not progress, desc="benchmark")
+    backend = contextlib.nullcontext()
+    client = None
+    if scheduler is not None and todo:
+        from dask.distributed import Client
+
+        client = Client(scheduler)
+        backend = parallel_config(backend="dask")
+        n_jobs = -1
     try:
-        jobs = (
-            delayed(_run_one)(
-                task, by_name[task.dataset], *splits[task.dataset][task.split], device, cache_dir
+        with backend:
+            jobs = (
+                delayed(_run_one)(
+                    task, by_name[task.dataset], *splits[task.dataset][task.split], device
+                )
+                for task in todo
             )
-            for task in todo
-        )
-        for row in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
-            rows.append(row)
-            bar.set_postfix_str(f"{row['dataset']} {row['method']} {row['classifier']}")
-            bar.update(1)
+            for task, row in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
+                _write_cached(row, task, cache_dir)
+                rows.append(row)
+                bar.set_postfix_str(f"{row['dataset']} {row['method']} {row['classifier']}")
+                bar.update(1)
     except KeyboardInterrupt:
         interrupted = True
-        # what other workers finished is on disk: pick it up
-        seen = {(r["dataset"], r["split"], r["method"], r["classifier"]) for r in rows}
-        for task in todo:
-            cached = load_cached(task, cache_dir)
-            ident = (task.dataset, task.split, task.method.name, task.classifier)
-            if cached is not None and ident not in seen:
-                rows.append(cached)
     finally:
         bar.close()
+        if client is not None:
+            client.close()
     return rows, interrupted
