@@ -362,3 +362,26 @@ def test_runs_on_a_dask_local_cluster_with_the_same_results(csv_path, tmp_path):
     pd.testing.assert_frame_equal(
         on_dask.drop(columns="fit_seconds"), local.drop(columns="fit_seconds")
     )
+
+
+def test_fashion_mnist_tasks_are_embedded_once_and_cached(tmp_path):
+    from skimbgan.benchmark import _data
+
+    cache = tmp_path / "embeddings"
+    dataset = _data.load("fmnist:0-6:100:300", cache_dir=str(cache))
+    assert dataset.X.shape == (303, 1280) and int(dataset.y.sum()) == 3
+    assert dataset.labels == ("T-shirt/top", "Shirt")
+    assert any(cache.rglob("*.pkl"))  # joblib's cache of the embeddings
+    again = _data.load("fmnist:0-6:100:300", cache_dir=str(cache))
+    np.testing.assert_array_equal(again.X, dataset.X)
+    assert "fmnist:0-6:100" in _data.PROFILES["fmnist"]["datasets"]
+
+
+@pytest.mark.parametrize(
+    "name", ["fmnist:0-0", "fmnist:0-12", "fmnist:a-b", "fmnist:0-6:100:50", "fmnist:0-6:1:1:1"]
+)
+def test_bad_fashion_mnist_task_names(name):
+    from skimbgan.benchmark._data import check_names
+
+    with pytest.raises(ValueError, match="fmnist"):
+        check_names([name])

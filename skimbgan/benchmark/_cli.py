@@ -3,6 +3,7 @@
 import argparse
 import os
 import platform
+import shlex
 import sys
 import time
 
@@ -36,8 +37,9 @@ def build_parser():
     parser.add_argument(
         "--data",
         default="quick",
-        help="profiles (quick, dev, heldout), KEEL data set names, or a CSV/Parquet "
-        "file; comma-separated (default: quick)",
+        help="profiles (quick, dev, heldout, fmnist), KEEL data set names, Fashion-MNIST "
+        "tasks (fmnist:MAJORITY-MINORITY[:RATIO[:N_MAJORITY]], e.g. fmnist:0-6:100), or a "
+        "CSV/Parquet file; comma-separated (default: quick)",
     )
     parser.add_argument("--target", help="class column of a CSV/Parquet file")
     parser.add_argument(
@@ -83,7 +85,9 @@ def _positive(parser, value, name):
 
 def main(argv=None):
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.command_line = " ".join(shlex.quote(a) for a in argv)
     _positive(parser, args.folds, "--folds")
     _positive(parser, args.repeats, "--repeats")
     try:
@@ -110,7 +114,7 @@ def run(args, methods, classifiers, names, folds, repeats):
     datasets, load_errors = [], []
     for name in names:
         try:
-            dataset = _data.load(name, args.target)
+            dataset = _data.load(name, args.target, os.path.join(args.out, "cache", "embeddings"))
         except Exception as exc:  # reported, not fatal
             load_errors.append((name, f"{type(exc).__name__}: {exc}"))
             print(f"skipping data set {name}: {exc}", file=sys.stderr)
@@ -190,7 +194,7 @@ def write_outputs(
         [
             "# skimbgan benchmark",
             "",
-            f"Command: `skimbgan benchmark {' '.join(sys.argv[1:])}`" if sys.argv else "",
+            f"Command: `skimbgan benchmark {args.command_line}`".rstrip(),
             "",
             f"Data: {described or 'none loaded'}.",
             f"Splits: {folds}-fold stratified cross-validation x {repeats} (seed {args.seed}), "

@@ -40,6 +40,13 @@ PROFILES = {
     "heldout": dict(datasets=HELD_OUT, folds=5, repeats=2),
 }
 FILE_SUFFIXES = (".csv", ".parquet", ".pq")
+#: Fashion-MNIST binary tasks: ``fmnist:MAJORITY-MINORITY[:RATIO[:N_MAJORITY]]``
+#: with class indices (0 T-shirt/top ... 9 Ankle boot); the three development
+#: pairs of the eGAN benchmark at 1:100 form the ``fmnist`` profile.
+FMNIST_PREFIX = "fmnist:"
+PROFILES["fmnist"] = dict(
+    datasets=["fmnist:0-6:100", "fmnist:7-9:100", "fmnist:8-5:100"], folds=5, repeats=1
+)
 
 
 @dataclass
@@ -84,9 +91,34 @@ def expand(spec):
     return list(dict.fromkeys(names)), profile
 
 
+def parse_fmnist(name):
+    """``(majority, minority, ratio, n_majority)`` of an ``fmnist:`` name."""
+    parts = name[len(FMNIST_PREFIX) :].split(":")
+    try:
+        majority, minority = (int(c) for c in parts[0].split("-"))
+        ratio = int(parts[1]) if len(parts) > 1 else 100
+        n_majority = int(parts[2]) if len(parts) > 2 else 5000
+    except ValueError as exc:
+        raise ValueError(
+            f"{name!r}: Fashion-MNIST tasks are fmnist:MAJORITY-MINORITY[:RATIO[:N_MAJORITY]] "
+            "with class indices 0-9, e.g. fmnist:0-6:100."
+        ) from exc
+    if len(parts) > 3 or majority == minority or not {majority, minority} <= set(range(10)):
+        raise ValueError(f"{name!r}: two different classes among 0-9 are needed, e.g. fmnist:0-6.")
+    if ratio < 1 or not 1 <= n_majority <= 6000 or n_majority // ratio < 1:
+        raise ValueError(
+            f"{name!r}: need RATIO >= 1, N_MAJORITY <= 6000 and N_MAJORITY // RATIO >= 1."
+        )
+    return majority, minority, ratio, n_majority
+
+
 def check_names(names):
     """Fail early, listing the valid names, when a name is neither a known KEEL
     set nor an existing file."""
+    for name in names:
+        if name.startswith(FMNIST_PREFIX):
+            parse_fmnist(name)
+    names = [n for n in names if not n.startswith(FMNIST_PREFIX)]
     unknown = [n for n in names if not is_file(n) and not _is_keel(n)]
     if not unknown:
         return
@@ -110,10 +142,12 @@ def _is_keel(name):
     return name.replace("-", "_") in {n.replace("-", "_") for n in keel_names()}
 
 
-def load(name, target=None):
-    """A :class:`Dataset` by KEEL name or from a CSV/Parquet file."""
+def load(name, target=None, cache_dir=None):
+    """A :class:`Dataset` by KEEL name, Fashion-MNIST task or CSV/Parquet file."""
     if is_file(name):
         return load_file(name, target)
+    if name.startswith(FMNIST_PREFIX):
+        return load_fmnist(name, cache_dir)
     from ..datasets import load_keel
 
     bunch = load_keel(name)
@@ -170,4 +204,41 @@ def load_file(path, target):
         labels=(str(majority), str(minority)),
         source=path,
         feature_names=[str(c) for c in frame.columns],
+    )
+
+
+def load_fmnist(name, cache_dir=None, input_size=64):
+    """A binary Fashion-MNIST task as pretrained embeddings.
+
+    ``N_MAJORITY`` training images of the majority class against
+    ``N_MAJORITY // RATIO`` of the minority (drawn with
+    :func:`~skimbgan.datasets.make_egan_imbalance`, seed 0), embedded by
+    ``ImageEmbedder(input_size=64)`` (EfficientNet-Lite0 ImageNet weights).
+    Embeddings are cached on disk under ``cache_dir`` (joblib), so a second run
+    does not embed again.
+    """
+    from ..datasets import load_fashion_mnist, make_egan_imbalance
+    from ..datasets._fashion_mnist import TARGET_NAMES
+    from ..image import ImageEmbedder
+
+    majority, minority, ratio, n_majority = parse_fmnist(name)
+    images, labels = load_fashion_mnist("train", return_X_y=True)
+    images = np.asarray(images).reshape(-1, 28, 28)
+    X_img, y = make_egan_imbalance(
+        images,
+        labels,
+        majority,
+        minority,
+        n_majority=n_majority,
+        n_minority=n_majority // ratio,
+        random_state=0,
+    )
+    embedder = ImageEmbedder(input_size=input_size, memory=cache_dir, device="cpu")
+    X = embedder.fit_transform(X_img).astype(np.float64)
+    return Dataset(
+        name=name,
+        X=X,
+        y=y,
+        labels=(TARGET_NAMES[majority], TARGET_NAMES[minority]),
+        source=f"Fashion-MNIST training images, Lite0 embeddings at {input_size} px",
     )
