@@ -36,7 +36,8 @@ test)
 benchmark)
     shift
     pip_install -e ".[benchmark]"
-    "$PYTHON" -m skimbgan benchmark "$@"
+    # two runs at a time: the default finishes in a few minutes on 2 CPU cores
+    "$PYTHON" -m skimbgan benchmark --n-jobs 2 "$@"
     ;;
 *)
     echo "usage: bash dev.sh {test|benchmark} [extra arguments]" >&2
