@@ -1,7 +1,7 @@
 """A small Adam optimiser for the cores' small networks.
 
 ``torch.optim`` imports ``torch._dynamo`` the first time an optimiser is built
-in a process, which takes seconds on a small CPU machine: longer than a whole
+in a process, which takes seconds on a small CPU machine: as long as a whole
 default ``PolarityGANSampler`` fit. This is the same update rule (Kingma & Ba,
 2015, with bias correction, no weight decay, no AMSGrad), in a few tensor
 operations per parameter and nothing to import.
