@@ -385,3 +385,11 @@ def test_bad_fashion_mnist_task_names(name):
 
     with pytest.raises(ValueError, match="fmnist"):
         check_names([name])
+
+
+def test_a_benchmark_where_every_run_fails_still_reports(csv_path, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli(csv_path, out, "--methods", "smote:k_neighbors=50") == 0
+    summary = (out / "summary.md").read_text()
+    assert "No run finished" in summary and "Runs that failed" in summary
+    assert pd.read_csv(out / "results.csv").error.str.contains("ValueError").all()

@@ -23,6 +23,10 @@ def results_frame(rows, classifiers):
     df = pd.DataFrame(rows)
     if df.empty:
         return df
+    for column in (*METRICS, "fit_seconds"):  # absent when every run failed
+        if column not in df:
+            df[column] = np.nan
+    df["error"] = df["error"].fillna("")
     own = df[df.classifier == "own"]
     parts = [df[df.classifier != "own"]]
     parts += [own.assign(classifier=c) for c in classifiers]
@@ -106,6 +110,9 @@ def summary(df, classifiers, metric, header):
         if sub.empty:
             continue
         lines += [f"## Classifier: {clf}", ""]
+        if (sub.error == "").sum() == 0:
+            lines += ["No run finished with this classifier (see the failures below).", ""]
+            continue
         means = {}
         for m in METRICS + ("fit_seconds",):
             table = per_dataset(sub, m)
@@ -181,6 +188,8 @@ def plots(df, classifiers, metric, out):
 
     written = []
     ok = df[df.error == ""]
+    if ok.empty:
+        return written
     for clf in classifiers:
         table = per_dataset(ok[ok.classifier == clf], metric)
         stat, p, nemenyi, ranks = friedman_nemenyi(table)
