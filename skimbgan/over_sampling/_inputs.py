@@ -1,5 +1,7 @@
 """Input handling of PolarityGANSampler shared by its fit and generate paths."""
 
+import warnings
+
 import numpy as np
 
 
@@ -47,3 +49,40 @@ def power_of_two_units(X):
     """
     max_abs = np.abs(X).max(axis=0).astype(np.float64)
     return np.ldexp(1.0, np.frexp(max_abs)[1] - 1)
+
+
+def scaling(X):
+    """``(unit, mean, scale)``: the networks see ``(X / unit - mean) / scale``.
+
+    ``unit`` is :func:`power_of_two_units`; ``mean`` and ``scale`` are the
+    column means and standard deviations in those units (1 for constant
+    columns).
+    """
+    unit = power_of_two_units(X)
+    X_unit = X / unit
+    scale = X_unit.std(axis=0)
+    scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
+    return unit, X_unit.mean(axis=0), scale
+
+
+def choose_anchors(classes, y_index, counts, max_anchors, random_state):
+    """For each class, the rows whose convex combinations make its samples.
+
+    A uniform random subset of ``max_anchors`` rows when the class is larger.
+    Warns when a class to be generated has a single sample (its synthetic
+    samples can only be copies of it).
+    """
+    anchors = {}
+    for k, label in enumerate(classes):
+        rows = np.flatnonzero(y_index == k)
+        if rows.shape[0] > max_anchors:
+            rows = np.sort(random_state.choice(rows, max_anchors, replace=False))
+        anchors[label] = rows
+        if counts[k] > 0 and rows.shape[0] == 1:
+            warnings.warn(
+                f"Class {label!r} has a single sample, which is its whole convex "
+                f"hull: its {counts[k]} synthetic samples are copies of it.",
+                UserWarning,
+                stacklevel=7,  # the caller of fit_resample
+            )
+    return anchors

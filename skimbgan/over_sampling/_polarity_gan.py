@@ -1,7 +1,6 @@
 """PolarityGANSampler: the estimator wrapper around the Polarity-GAN core."""
 
 import numbers
-import warnings
 
 import numpy as np
 import torch
@@ -21,7 +20,7 @@ from .._core.polarity.training import (
 )
 from .._core.random import MAX_SEED
 from ..metrics import UNCERTAINTY_MEASURES
-from ._inputs import float_frame, power_of_two_units
+from ._inputs import choose_anchors, float_frame, scaling
 
 
 class PolarityGANSampler(BaseOverSampler):
@@ -359,28 +358,12 @@ class PolarityGANSampler(BaseOverSampler):
         for label, n_new in self.sampling_strategy_.items():
             counts[np.searchsorted(self.classes_, label)] = n_new
 
-        self.anchor_indices_ = {}
-        for k, label in enumerate(self.classes_):
-            rows = np.flatnonzero(y_index == k)
-            if rows.shape[0] > self.max_anchors:
-                rows = np.sort(random_state.choice(rows, self.max_anchors, replace=False))
-            self.anchor_indices_[label] = rows
-            if counts[k] > 0 and rows.shape[0] == 1:
-                warnings.warn(
-                    f"Class {label!r} has a single sample, which is its whole convex "
-                    f"hull: its {counts[k]} synthetic samples are copies of it.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+        self.anchor_indices_ = choose_anchors(
+            self.classes_, y_index, counts, self.max_anchors, random_state
+        )
         anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
         self._anchors = X[anchor_rows]
-
-        self._unit = power_of_two_units(X)
-        X_unit = X / self._unit
-        self._mean = X_unit.mean(axis=0)
-        scale = X_unit.std(axis=0)
-        scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
-        self._scale = scale
+        self._unit, self._mean, self._scale = scaling(X)
 
         if counts.sum() == 0:
             self.generator_ = self.critic_ = self.classifier_ = None
