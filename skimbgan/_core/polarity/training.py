@@ -56,6 +56,8 @@ class PolarityGANConfig:
     n_iter_no_change: int = 2
     check_every: int = 50
     probe_size: int = 256
+    # widths of C's hidden layers; None: the same as hidden_dims
+    classifier_hidden_dims: tuple | None = None
 
 
 @dataclass
@@ -195,6 +197,138 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng, 
     return losses
 
 
+@dataclass
+class CriticStep:
+    """What one critic update returns: G's samples it used (no gradient), the
+    loss, the Wasserstein estimate and the gradient penalty."""
+
+    fake: torch.Tensor
+    loss: torch.Tensor
+    wasserstein: torch.Tensor
+    penalty: torch.Tensor
+
+
+def critic_step(generator, critic, optimizer, real, labels, gp_weight, rng):
+    """One update of the class-conditional critic D (Algorithm 1, lines 4-7).
+
+    ``real`` holds real samples of classes ``labels``; the generator makes as
+    many samples of the same classes (without gradient). One critic pass over
+    real, generated and interpolated points gives the Wasserstein loss and the
+    gradient penalty.
+
+    Returns
+    -------
+    CriticStep
+    """
+    with torch.no_grad():
+        fake, _, _ = generator.sample(labels, rng)
+    x_hat = interpolate(real, fake, rng)
+    scores = critic(torch.cat([real, fake, x_hat]), labels.repeat(3))
+    real_scores, fake_scores, hat_scores = scores.split(real.shape[0])
+    penalty = penalty_at(hat_scores, x_hat)
+    loss = critic_loss(real_scores, fake_scores) + gp_weight * penalty
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    wasserstein = (real_scores.mean() - fake_scores.mean()).detach()
+    return CriticStep(fake, loss.detach(), wasserstein, penalty.detach())
+
+
+def classifier_step(classifier, optimizer, x, labels, loss_fn=None):
+    """One cross-entropy update of C on samples ``x`` (real and generated).
+
+    ``loss_fn(logits, labels)`` replaces the plain cross-entropy when given
+    (the image classifier's class weights or logit adjustment).
+    """
+    logits = classifier(x)
+    loss = (loss_fn or classifier_loss)(logits, labels)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
+
+
+def generator_step(generator, critic, classifier, optimizer, labels, classifier_weight, rng):
+    """One update of G against the fixed critic and classifier (lines 8-11).
+
+    Returns ``(loss, adversarial_part, classifier_part)``, detached.
+    """
+    _set_trainable(critic, False)
+    _set_trainable(classifier, False)
+    try:
+        fake, _, _ = generator.sample(labels, rng)
+        loss, adversarial, boundary = generator_loss(
+            critic(fake, labels), classifier(fake), labels, classifier_weight
+        )
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    finally:
+        _set_trainable(critic, True)
+        _set_trainable(classifier, True)
+    return loss.detach(), adversarial.detach(), boundary.detach()
+
+
+def build_networks(anchors, anchor_class, n_classes, config, device, seed):
+    """G, D, C and the autoencoder's encoder for ``anchors`` (stacked class by
+    class), initialised from ``seed`` without touching the global RNG.
+
+    C's hidden widths are ``config.classifier_hidden_dims`` when set, else
+    ``config.hidden_dims`` (those of G, D and the encoder).
+    """
+    cfg = config
+    candidates, mask = neighbour_table(anchors, anchor_class, cfg.n_neighbors)
+    n_features = anchors.shape[1]
+    hidden = tuple(cfg.hidden_dims)
+    c_hidden = hidden if cfg.classifier_hidden_dims is None else tuple(cfg.classifier_hidden_dims)
+    with seeded(seed, device):
+        generator = ConvexGenerator(
+            anchors,
+            anchor_class,
+            candidates,
+            mask,
+            n_classes,
+            noise_dim=cfg.noise_dim,
+            hidden_dims=hidden,
+            max_anchor_weight=cfg.max_anchor_weight,
+        ).to(device)
+        critic = ConditionalCritic(n_features, n_classes, hidden).to(device)
+        classifier = MLPClassifier(n_features, n_classes, c_hidden).to(device)
+        encoder = Encoder(n_features, cfg.noise_dim, hidden).to(device)
+    return generator, critic, classifier, encoder
+
+
+def refresh_anchors(generator, anchors, n_neighbors):
+    """Give G new values for its anchors (the same samples seen through a
+    feature extractor that has changed) and recompute their neighbours.
+
+    Anchor ``i`` stays the same sample, so the weight rows G has learnt for it
+    keep their meaning.
+    """
+    candidates, mask = neighbour_table(anchors, generator.anchor_class, n_neighbors)
+    if candidates.shape != generator.candidates.shape:
+        raise ValueError("The new anchors do not match the generator's anchor classes.")
+    with torch.no_grad():
+        generator.anchors.copy_(anchors)
+        generator.candidates.copy_(candidates)
+        generator.candidate_mask.copy_(mask)
+
+
+def label_distributions(generation_counts, device):
+    """Label probabilities of Algorithm 1: ``(deficit_p, uniform_p)``.
+
+    Critic and classifier updates draw the classes of generated samples in
+    proportion to how many each class gets (its deficit, line 6); generator
+    updates draw uniformly over the classes that get any (line 9).
+    """
+    counts = torch.as_tensor(generation_counts, dtype=torch.float32, device=device)
+    if counts.sum() <= 0:
+        raise ValueError("No class gets generated samples.")
+    deficit_p = counts / counts.sum()
+    uniform_p = (counts > 0).float() / (counts > 0).sum()
+    return deficit_p, uniform_p
+
+
 def train_polarity_gan(
     X,
     y,
@@ -241,25 +375,9 @@ def train_polarity_gan(
     real_start = torch.cumsum(real_count, 0) - real_count
 
     anchor_rows = anchor_rows.to(device)
-    anchors = X[anchor_rows]
-    anchor_class = y[anchor_rows]
-    candidates, mask = neighbour_table(anchors, anchor_class, cfg.n_neighbors)
-    n_features = X.shape[1]
-
-    with seeded(seed, device):
-        generator = ConvexGenerator(
-            anchors,
-            anchor_class,
-            candidates,
-            mask,
-            n_classes,
-            noise_dim=cfg.noise_dim,
-            hidden_dims=tuple(cfg.hidden_dims),
-            max_anchor_weight=cfg.max_anchor_weight,
-        ).to(device)
-        critic = ConditionalCritic(n_features, n_classes, tuple(cfg.hidden_dims)).to(device)
-        classifier = MLPClassifier(n_features, n_classes, tuple(cfg.hidden_dims)).to(device)
-        encoder = Encoder(n_features, cfg.noise_dim, tuple(cfg.hidden_dims)).to(device)
+    generator, critic, classifier, encoder = build_networks(
+        X[anchor_rows], y[anchor_rows], n_classes, cfg, device, seed
+    )
 
     history = History()
     if cfg.init == "autoencoder":
@@ -278,9 +396,7 @@ def train_polarity_gan(
     elif cfg.init != "random":
         raise ValueError(f"init must be 'autoencoder' or 'random', got {cfg.init!r}.")
 
-    counts = torch.as_tensor(generation_counts, dtype=torch.float32, device=device)
-    deficit_p = counts / counts.sum()
-    uniform_p = (counts > 0).float() / (counts > 0).sum()
+    deficit_p, uniform_p = label_distributions(generation_counts, device)
 
     opt_g = Adam(generator.parameters(), lr=cfg.generator_lr, betas=cfg.betas)
     opt_d = Adam(critic.parameters(), lr=cfg.critic_lr, betas=cfg.betas)
@@ -298,41 +414,24 @@ def train_polarity_gan(
     with Progress(cfg.n_steps, verbose, desc="PolarityGAN") as progress:
         for step in range(cfg.n_steps):
             # Lines 4-7: critic and classifier on real data and on G's samples.
-            _set_trainable(critic, True)
-            _set_trainable(classifier, True)
             for _ in range(cfg.n_critic):
                 labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
                 real = X_sorted[draw_rows(labels, real_start, real_count, rng)]
-                with torch.no_grad():
-                    fake, _, _ = generator.sample(labels, rng)
-                # One critic pass over real, fake and interpolated points.
-                x_hat = interpolate(real, fake, rng)
-                scores = critic(torch.cat([real, fake, x_hat]), labels.repeat(3))
-                real_scores, fake_scores, hat_scores = scores.split(batch)
-                penalty = penalty_at(hat_scores, x_hat)
-                loss_d = critic_loss(real_scores, fake_scores) + cfg.gp_weight * penalty
-                opt_d.zero_grad()
-                loss_d.backward()
-                opt_d.step()
-
+                critic_out = critic_step(generator, critic, opt_d, real, labels, cfg.gp_weight, rng)
+                fake = critic_out.fake
                 rows = torch.randint(n_rows, (batch,), generator=rng, device=device)
-                logits = classifier(torch.cat([X_sorted[rows], fake]))
-                loss_c = classifier_loss(logits, torch.cat([y_sorted[rows], labels]))
-                opt_c.zero_grad()
-                loss_c.backward()
-                opt_c.step()
+                loss_c = classifier_step(
+                    classifier,
+                    opt_c,
+                    torch.cat([X_sorted[rows], fake]),
+                    torch.cat([y_sorted[rows], labels]),
+                )
 
             # Lines 8-11: G against the fixed critic and classifier.
-            _set_trainable(critic, False)
-            _set_trainable(classifier, False)
             labels = torch.multinomial(uniform_p, batch, replacement=True, generator=rng)
-            fake, _, _ = generator.sample(labels, rng)
-            loss_g, adversarial, boundary = generator_loss(
-                critic(fake, labels), classifier(fake), labels, cfg.classifier_weight
+            loss_g, adversarial, boundary = generator_step(
+                generator, critic, classifier, opt_g, labels, cfg.classifier_weight, rng
             )
-            opt_g.zero_grad()
-            loss_g.backward()
-            opt_g.step()
 
             checked = (step + 1) % cfg.check_every == 0
             values = {}
@@ -343,9 +442,9 @@ def train_polarity_gan(
             stop = checked and cfg.tol is not None and quiet_checks >= cfg.n_iter_no_change
             if step % cfg.log_every == 0 or step == cfg.n_steps - 1 or checked:
                 values.update(
-                    critic_loss=loss_d.item(),
-                    wasserstein=(real_scores.mean() - fake_scores.mean()).item(),
-                    gradient_penalty=penalty.item(),
+                    critic_loss=critic_out.loss.item(),
+                    wasserstein=critic_out.wasserstein.item(),
+                    gradient_penalty=critic_out.penalty.item(),
                     classifier_loss=loss_c.item(),
                     generator_loss=loss_g.item(),
                     generator_boundary=boundary.item(),
@@ -356,8 +455,6 @@ def train_polarity_gan(
             if stop:
                 stop_reason = "converged"
                 break
-    _set_trainable(critic, True)
-    _set_trainable(classifier, True)
     for module in (generator, critic, classifier):
         module.eval()
     return TrainedPolarityGAN(
