@@ -1,7 +1,7 @@
 """skimbgan: GAN methods for class imbalance in the scikit-learn ecosystem."""
 
 from . import datasets, metrics
-from .classification import EGANClassifier
+from .classification import EGANClassifier, PolarityGANClassifier
 from .image import ImageEmbedder
 from .over_sampling import PolarityGANSampler
 
@@ -10,6 +10,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "EGANClassifier",
     "ImageEmbedder",
+    "PolarityGANClassifier",
     "PolarityGANSampler",
     "datasets",
     "metrics",

@@ -275,3 +275,36 @@ def keep_batchnorm_frozen(module):
         if isinstance(layer, nn.modules.batchnorm._BatchNorm):
             layer.eval()
     return module
+
+
+class SplitBackbone(nn.Module):
+    """A backbone cut into a frozen ``prefix`` and a trainable ``tail``.
+
+    The prefix (see :func:`split_backbone`) stays in inference mode whatever
+    ``train()`` is called with. BatchNorm layers of the tail stay in inference
+    mode too unless ``train_tail_batchnorm`` is set (their affine weights
+    train either way). ``mean``/``std`` are the normalisation the weights
+    expect; :meth:`normalise` applies it to images in ``[0, 1]``.
+    """
+
+    def __init__(self, prefix, tail, mean, std, train_tail_batchnorm=False):
+        super().__init__()
+        self.prefix = prefix
+        self.tail = tail
+        self.train_tail_batchnorm = bool(train_tail_batchnorm)
+        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
+
+    def train(self, mode=True):
+        super().train(mode)
+        self.prefix.eval()
+        if not self.train_tail_batchnorm:
+            keep_batchnorm_frozen(self.tail)
+        return self
+
+    def normalise(self, images):
+        return (images - self.mean) / self.std
+
+    def features(self, normalised):
+        """Pooled features of normalised images (prefix, then tail)."""
+        return self.tail(self.prefix(normalised))

