@@ -6,6 +6,7 @@ import platform
 import shlex
 import sys
 import time
+from dataclasses import dataclass
 
 from . import _data, _methods, _report, _run
 
@@ -140,19 +141,8 @@ def run(args, methods, classifiers, names, folds, repeats):
         progress=not args.quiet,
         scheduler=args.scheduler,
     )
-    write_outputs(
-        args,
-        rows,
-        datasets,
-        load_errors,
-        methods,
-        classifiers,
-        folds,
-        repeats,
-        time.time() - start,
-        interrupted,
-        len(tasks),
-    )
+    plan = Plan(datasets, load_errors, methods, classifiers, folds, repeats, len(tasks))
+    write_outputs(args, plan, rows, time.time() - start, interrupted)
     if interrupted:
         print(
             f"interrupted: {len(rows)} of {len(tasks)} runs kept; re-run to resume.",
@@ -162,20 +152,30 @@ def run(args, methods, classifiers, names, folds, repeats):
     return 0
 
 
-def write_outputs(
-    args,
-    rows,
-    datasets,
-    load_errors,
-    methods,
-    classifiers,
-    folds,
-    repeats,
-    seconds,
-    interrupted,
-    n_tasks,
-):
+@dataclass
+class Plan:
+    """What a benchmark invocation set out to run."""
+
+    datasets: list
+    load_errors: list
+    methods: list
+    classifiers: list
+    folds: int
+    repeats: int
+    n_tasks: int
+
+
+def write_outputs(args, plan, rows, seconds, interrupted):
+    """The CSV of every run, the Markdown summary and the plots under ``args.out``."""
     import pandas as pd
+
+    datasets, load_errors, methods, classifiers = (
+        plan.datasets,
+        plan.load_errors,
+        plan.methods,
+        plan.classifiers,
+    )
+    folds, repeats, n_tasks = plan.folds, plan.repeats, plan.n_tasks
 
     df = _report.results_frame(rows, classifiers)
     raw = pd.DataFrame(rows)
