@@ -3,6 +3,8 @@
 #   bash dev.sh test        install skimbgan with its test dependencies, run the tests
 #   bash dev.sh benchmark   install with the benchmark dependencies, run `skimbgan benchmark`
 #                           (extra arguments go to it; results in ./skimbgan-benchmark)
+#   bash dev.sh docs        install the docs dependencies, build the site with every gallery
+#                           example executed, warnings as errors (docs/_build/html/index.html)
 # Both are safe to re-run: pip skips what is already installed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,8 +41,20 @@ benchmark)
     # two runs at a time: the default finishes in a few minutes on 2 CPU cores
     "$PYTHON" -m skimbgan benchmark --n-jobs 2 "$@"
     ;;
+docs)
+    shift
+    if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null \
+        && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist >/dev/null
+    fi
+    pip_install -e ".[docs]"
+    # a clean build, so that every page and example is checked
+    rm -rf docs/_build docs/generated docs/auto_examples
+    "$PYTHON" -m sphinx -b html -W --keep-going docs docs/_build/html "$@"
+    echo "built: docs/_build/html/index.html"
+    ;;
 *)
-    echo "usage: bash dev.sh {test|benchmark} [extra arguments]" >&2
+    echo "usage: bash dev.sh {test|benchmark|docs} [extra arguments]" >&2
     exit 2
     ;;
 esac

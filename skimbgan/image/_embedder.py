@@ -148,7 +148,7 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     channels, resized bilinearly (with antialiasing) and normalised as the
     weights expect (``(x - 0.5) / 0.5`` for EfficientNet-Lite0, the ImageNet
     mean and standard deviation for torchvision models). Output: float32
-    (n, n_features_out_). ``fit`` trains nothing.
+    ``(n, n_features_out_)``. ``fit`` trains nothing.
     """
 
     _parameter_constraints: dict = {
