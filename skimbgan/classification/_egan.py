@@ -295,7 +295,8 @@ default="efficientnet_lite0"
 
         Returns
         -------
-        self
+        self : EGANClassifier
+            The fitted classifier.
         """
         self._validate_params()
         X, y = self._check_X_y(X, y)
@@ -407,10 +408,12 @@ default="efficientnet_lite0"
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), or images
+            Data of the kind the classifier was fitted on.
 
         Returns
         -------
         ndarray of shape (n_samples,), float64
+            The logits; higher means more like the majority.
         """
         check_is_fitted(self, "discriminator_")
         X = self._check_X(X, reset=False)
@@ -429,10 +432,12 @@ default="efficientnet_lite0"
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), or images
+            Data of the kind the classifier was fitted on.
 
         Returns
         -------
         ndarray of shape (n_samples,)
+            Positive where ``classes_[1]`` is predicted.
         """
         score = self.score_samples(X) - self.offset_
         return -score if self._minority == 1 else score
@@ -443,10 +448,12 @@ default="efficientnet_lite0"
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), or images
+            Data of the kind the classifier was fitted on.
 
         Returns
         -------
         ndarray of shape (n_samples,)
+            Predicted labels, from ``classes_``.
         """
         decision = self.decision_function(X)  # checks that the model is fitted
         return self.classes_[(decision > 0).astype(np.intp)]
@@ -462,10 +469,12 @@ default="efficientnet_lite0"
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), or images
+            Data of the kind the classifier was fitted on.
 
         Returns
         -------
         ndarray of shape (n_samples, 2)
+            Scores of ``classes_[0]`` and ``classes_[1]``, rows summing to 1.
         """
         positive = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(X), -500, 500)))
         return np.column_stack([1.0 - positive, positive])

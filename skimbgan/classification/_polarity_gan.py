@@ -22,10 +22,10 @@ from ..over_sampling._inputs import choose_anchors
 
 
 class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
-    """Image classifier of Polarity-GAN: a backbone fine-tuned while a convex
-    generator adds hard samples in its feature space.
+    """Polarity-GAN end to end on images: fine-tuning with a convex generator.
 
-    The paper's whole image system (Algorithm 1): a feature extractor ``F``
+    A backbone is fine-tuned while a convex generator adds hard samples in its
+    feature space. The paper's whole image system (Algorithm 1): a feature extractor ``F``
     (a pretrained backbone) learns through a classifier ``C``, while a convex
     generator ``G``, a Wasserstein critic ``D`` and ``C`` train on ``F``'s
     features as in :class:`~skimbgan.PolarityGANSampler`: ``G`` makes new
@@ -79,10 +79,22 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
         Hidden widths of ``C`` (empty: a linear layer on ``F``'s features).
     hidden_dims : tuple of int, default=(128, 128)
         Hidden widths of ``G`` and ``D``.
-    noise_dim, n_neighbors, max_anchor_weight, generator_lr, critic_lr, \
-gp_weight, classifier_weight :
-        As in :class:`~skimbgan.PolarityGANSampler` (defaults 32, 5, 0.75,
-        3e-3, 2e-3, 10.0, 1.0).
+    noise_dim : int, default=32
+        Size of ``G``'s noise (as in :class:`~skimbgan.PolarityGANSampler`).
+    n_neighbors : int or None, default=5
+        Anchors each generated sample combines besides its base anchor; None:
+        every anchor of the class (the paper's global softmax).
+    max_anchor_weight : float, default=0.75
+        Largest weight one anchor may get in a generated sample.
+    generator_lr : float, default=3e-3
+        Adam's learning rate of ``G``.
+    critic_lr : float, default=2e-3
+        Adam's learning rate of ``D``.
+    gp_weight : float, default=10.0
+        Weight of the critic's gradient penalty.
+    classifier_weight : float, default=1.0
+        Weight of ``G``'s push towards samples ``C`` finds hard (0: ``G``
+        only imitates its class).
     max_anchors_per_class : int, default=256
         Images per class whose features ``G`` combines (a random subset of
         larger classes).
@@ -99,7 +111,11 @@ gp_weight, classifier_weight :
     n_iter_no_change : int or None, default=None
         Stop after this many epochs without a better validation score.
     batch_size_inference : int, default=256
+        Images per batch when features are computed without training
+        (anchors, validation, predictions).
     device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
+        Where the networks train and predict; ``"auto"`` takes a GPU when
+        there is one.
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the anchors, initialisation, batches and
         augmentation. With an int, refits on the CPU are identical and the
@@ -295,6 +311,9 @@ gp_weight, classifier_weight :
     def fit(self, X, y, X_val=None, y_val=None):
         """Train ``F``, ``C``, ``G`` and ``D`` on images.
 
+        One pass of Algorithm 1 per epoch; the epoch with the best macro F1
+        on the validation images is kept.
+
         Parameters
         ----------
         X : array-like of images
@@ -308,7 +327,8 @@ gp_weight, classifier_weight :
 
         Returns
         -------
-        self
+        self : PolarityGANClassifier
+            The fitted classifier.
         """
         self._validate_params()
         images = self._check_images(X, reset=True)
@@ -448,16 +468,20 @@ gp_weight, classifier_weight :
         return logits.double().cpu().numpy()
 
     def decision_function(self, X):
-        """``C``'s logits; with two classes, the logit of ``classes_[1]`` minus
-        that of ``classes_[0]`` (positive means ``classes_[1]``).
+        """Return ``C``'s logits (one score for two classes).
+
+        With two classes, the logit of ``classes_[1]`` minus that of
+        ``classes_[0]``: positive means ``classes_[1]``.
 
         Parameters
         ----------
         X : array-like of images
+            Images in a layout and shape the classifier was fitted on.
 
         Returns
         -------
-        ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
+        decision : ndarray of shape (n_samples, n_classes) or (n_samples,)
+            The logits, or their difference for two classes.
         """
         logits = self._logits(X)
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
@@ -465,13 +489,18 @@ gp_weight, classifier_weight :
     def predict_proba(self, X):
         """Softmax of ``C``'s logits.
 
+        These are the classifier's probabilities, trained with cross-entropy
+        on real and generated samples; they are not recalibrated.
+
         Parameters
         ----------
         X : array-like of images
+            Images in a layout and shape the classifier was fitted on.
 
         Returns
         -------
-        ndarray of shape (n_samples, n_classes)
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
         """
         logits = self._logits(X)
         logits -= logits.max(axis=1, keepdims=True)
@@ -479,15 +508,20 @@ gp_weight, classifier_weight :
         return p / p.sum(axis=1, keepdims=True)
 
     def predict(self, X):
-        """The class with the largest logit.
+        """Predict the class with the largest logit.
+
+        The logits are ``C(F(x))`` with both networks in inference mode (no
+        augmentation).
 
         Parameters
         ----------
         X : array-like of images
+            Images in a layout and shape the classifier was fitted on.
 
         Returns
         -------
-        ndarray of shape (n_samples,)
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, from ``classes_``.
         """
         best = self._logits(X).argmax(axis=1)  # checks that the model is fitted
         return self.classes_[best]

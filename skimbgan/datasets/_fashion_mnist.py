@@ -48,16 +48,29 @@ def read_idx(path):
     Parameters
     ----------
     path : str or Path
+        The file.
 
     Returns
     -------
     ndarray of uint8
+        The data, in the shape the file's header gives.
 
     Raises
     ------
     ValueError
         If the file is not a well-formed IDX file of unsigned bytes, is
         truncated, or has trailing data.
+
+    Examples
+    --------
+    >>> import gzip, os, tempfile
+    >>> from skimbgan.datasets import read_idx
+    >>> header = bytes([0, 0, 0x08, 2]) + (2).to_bytes(4, "big") + (3).to_bytes(4, "big")
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny-idx2-ubyte.gz")
+    >>> with gzip.open(path, "wb") as f:
+    ...     _ = f.write(header + bytes(range(6)))
+    >>> read_idx(path).tolist()
+    [[0, 1, 2], [3, 4, 5]]
     """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
@@ -138,8 +151,10 @@ def load_fashion_mnist(subset="train", *, data_home=None, return_X_y=False, down
 
     Returns
     -------
-    Bunch with ``images`` (n, 28, 28) uint8, ``data`` (n, 784) uint8,
-    ``target`` (n,) int64, ``target_names`` and ``DESCR``; or ``(data, target)``.
+    data : Bunch or tuple
+        A Bunch with ``images`` (n, 28, 28) uint8, ``data`` (n, 784) uint8,
+        ``target`` (n,) int64, ``target_names`` and ``DESCR``; or
+        ``(data, target)`` with ``return_X_y=True``.
 
     Raises
     ------
@@ -148,6 +163,13 @@ def load_fashion_mnist(subset="train", *, data_home=None, return_X_y=False, down
         how to get them.
     ValueError
         If a file is malformed, or images and labels do not match.
+
+    Examples
+    --------
+    >>> from skimbgan.datasets import load_fashion_mnist
+    >>> test = load_fashion_mnist("test")  # doctest: +SKIP
+    >>> test.images.shape, test.target_names[6]  # doctest: +SKIP
+    ((10000, 28, 28), 'Shirt')
     """
     if subset not in SUBSETS:
         raise ValueError(f"subset must be 'train' or 'test', got {subset!r}.")

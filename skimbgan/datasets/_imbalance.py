@@ -15,13 +15,27 @@ def make_polarity_imbalance(X, y, counts=POLARITY_GAN_COUNTS, *, random_state=No
     X : array-like of shape (n_samples, ...)
         Features; image arrays (n, H, W[, C]) are accepted too.
     y : array-like of shape (n_samples,)
+        Class labels; as many classes as ``counts``.
     counts : sequence of int, default=(5000, 4000, ..., 100, 50)
         The count of the i-th class in sorted label order.
     random_state : int, RandomState instance or None
+        Seeds which samples are kept.
 
     Returns
     -------
-    X_sub, y_sub
+    X_sub : ndarray
+        The kept samples, in the shape of ``X``'s samples.
+    y_sub : ndarray
+        Their labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimbgan.datasets import make_polarity_imbalance
+    >>> X, y = np.zeros((300, 2)), np.repeat([0, 1, 2], 100)
+    >>> X_sub, y_sub = make_polarity_imbalance(X, y, counts=(90, 30, 10), random_state=0)
+    >>> np.bincount(y_sub).tolist()
+    [90, 30, 10]
     """
     X, y = np.asarray(X), np.asarray(y)
     classes = np.unique(y)
@@ -39,18 +53,34 @@ def make_egan_imbalance(
     Parameters
     ----------
     X : array-like of shape (n_samples, ...)
+        Features or images.
     y : array-like of shape (n_samples,)
+        Class labels.
     majority, minority : label
         The two classes kept (the paper: automobile 5000 against airplane 2,
         5, 50 or 500).
-    n_majority, n_minority : int
+    n_majority : int, default=5000
+        Samples of the majority class kept.
+    n_minority : int, default=2
+        Samples of the minority class kept.
     random_state : int, RandomState instance or None
+        Seeds which samples are kept.
 
     Returns
     -------
     X_sub : ndarray
+        The kept samples.
     y_sub : ndarray of int
         1 for the minority class, 0 for the majority.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimbgan.datasets import make_egan_imbalance
+    >>> X, y = np.zeros((300, 2)), np.repeat([0, 1, 2], 100)
+    >>> X_sub, y_sub = make_egan_imbalance(X, y, 2, 0, n_majority=50, n_minority=2, random_state=0)
+    >>> np.bincount(y_sub).tolist()
+    [50, 2]
     """
     X, y = np.asarray(X), np.asarray(y)
     keep = (y == majority) | (y == minority)

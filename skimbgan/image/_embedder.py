@@ -121,7 +121,9 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Where the channels are in 4-D input; ``None`` infers it and refuses
         ambiguous shapes.
     batch_size : int, default=64
+        Images per forward pass.
     device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
+        Where the backbone runs; ``"auto"`` takes a GPU when there is one.
     random_state : int, RandomState instance or None, default=None
         Seeds the random initialisation (``weights=None``); pretrained weights
         do not depend on it.
@@ -149,6 +151,16 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     weights expect (``(x - 0.5) / 0.5`` for EfficientNet-Lite0, the ImageNet
     mean and standard deviation for torchvision models). Output: float32
     ``(n, n_features_out_)``. ``fit`` trains nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from torch import nn
+    >>> from skimbgan import ImageEmbedder
+    >>> images = np.random.default_rng(0).integers(0, 256, size=(4, 28, 28), dtype=np.uint8)
+    >>> net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())  # or the default pretrained Lite0
+    >>> ImageEmbedder(backbone=net, input_size=32).fit_transform(images).shape
+    (4, 8)
     """
 
     _parameter_constraints: dict = {
@@ -192,11 +204,14 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         Parameters
         ----------
         X : array-like of images
-        y : ignored
+            Images in one of the accepted layouts (see Notes of the class).
+        y : None
+            Ignored; present for the scikit-learn API.
 
         Returns
         -------
-        self
+        self : ImageEmbedder
+            The fitted transformer.
         """
         self._validate_params()
         images = to_channels_first(X, self.channel_axis)
@@ -215,15 +230,19 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return self.n_features_out_
 
     def transform(self, X):
-        """Embeddings of ``X``.
+        """Compute the embeddings of ``X``.
+
+        The backbone runs in inference mode, in batches of ``batch_size``.
 
         Parameters
         ----------
         X : array-like of images
+            Images in the layout the transformer was fitted on.
 
         Returns
         -------
         ndarray of shape (n_images, n_features_out_), float32
+            Pooled features of each image.
         """
         check_is_fitted(self, "backbone_")
         images = to_channels_first(X, self.channel_axis)

@@ -180,7 +180,7 @@ class PolarityGANSampler(BaseOverSampler):
 
     See Also
     --------
-    imblearn.over_sampling.SMOTE : interpolation between neighbours, no training.
+    imblearn.over_sampling.SMOTE : Interpolation between neighbours, no training.
 
     Notes
     -----
