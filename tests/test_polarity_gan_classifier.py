@@ -287,3 +287,12 @@ def test_pretrained_fit_on_fashion_mnist():
     ).fit(X, y)  # fmt: skip
     accuracy = (clf.predict(test.images[test_keep][:300]) == test.target[test_keep][:300]).mean()
     assert accuracy > 0.55  # seeds 0-2 gave 0.65-0.74
+
+
+def test_verbose_shows_a_progress_bar(images, capsys):
+    X, y = images
+    tiny(verbose=2).fit(X, y)
+    err = capsys.readouterr().err
+    assert "PolarityGAN end to end" in err and "16/16" in err  # 2 epochs x 8 batches
+    tiny(verbose=0).fit(X, y)
+    assert "PolarityGAN end to end" not in capsys.readouterr().err
