@@ -261,6 +261,12 @@ def summarise(results, methods):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", choices=["dev", "other", "all"], default="all")
+    parser.add_argument(
+        "--pair",
+        nargs="+",
+        default=None,
+        help="explicit pairs MAJORITY-MINORITY (class indices), e.g. 2-4 3-0; overrides --pairs",
+    )
     parser.add_argument("--settings", type=int, nargs="+", default=[2, 5, 50])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
@@ -273,6 +279,8 @@ def main(argv=None):
     parser.add_argument("--out", default="benchmarks/results/egan.md")
     args = parser.parse_args(argv)
     pairs = {"dev": DEV_PAIRS, "other": OTHER_PAIRS, "all": DEV_PAIRS + OTHER_PAIRS}[args.pairs]
+    if args.pair:
+        pairs = [tuple(int(c) for c in p.split("-")) for p in args.pair]
     command = " ".join(["python -m benchmarks.egan", *(sys.argv[1:] if argv is None else argv)])
     start = time.time()
     egan_params = json.loads(args.egan_params)
