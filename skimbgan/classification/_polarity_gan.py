@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import f1_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -425,6 +426,9 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
             self.device_,
             int(train_seed),
             validation=validation,
+            score_fn=lambda y_true, y_pred: f1_score(
+                y_true, y_pred, average="macro", labels=np.arange(n_classes), zero_division=0.0
+            ),
             verbose=self.verbose,
         )
         self.extractor_ = trained.extractor.cpu()

@@ -29,9 +29,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
-from sklearn.metrics import f1_score
 from torch.nn import functional as F
 
 from ..history import History
@@ -179,6 +177,7 @@ def train_end_to_end(
     device,
     seed,
     validation=None,
+    score_fn=None,
     verbose=0,
 ):
     """Train F, C (and G, D) of Polarity-GAN's image system.
@@ -200,8 +199,11 @@ def train_end_to_end(
     device : torch.device
     seed : int
     validation : (images, y) or None
-        Held-out images and class indices: each epoch is scored by macro F1
-        on them and the best epoch's F and C are kept.
+        Held-out images and class indices: each epoch is scored on them by
+        ``score_fn`` and the best epoch's F and C are kept.
+    score_fn : callable (y_true, y_pred) -> float, higher is better
+        Numpy arrays of class indices in, e.g. macro F1; needed with
+        ``validation``.
     verbose : int
 
     Returns
@@ -302,13 +304,7 @@ def train_end_to_end(
                     extractor, classifier, val_images, input_size, device, cfg.batch_size_inference
                 )
                 pred = logits.argmax(1).cpu().numpy()
-                row["validation_macro_f1"] = f1_score(
-                    val_y.numpy(),
-                    pred,
-                    average="macro",
-                    labels=np.arange(n_classes),
-                    zero_division=0.0,
-                )
+                row["validation_macro_f1"] = score_fn(val_y.numpy(), pred)
             history.record(epoch=epoch, step=step, **row)
             score = row.get("validation_macro_f1", 0.0)
             if validation is None or score > best[0]:
