@@ -16,14 +16,18 @@ pip_install() {
         -c .ci/constraints.txt "$@"
 }
 
-case "${1:-}" in
-test)
-    shift
-    # Fashion-MNIST for the loader's real-file tests (Debian's package; as root).
+# Fashion-MNIST for the image tests and examples (Debian's package; as root).
+install_fashion_mnist() {
     if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null \
         && [ "$(id -u)" = 0 ]; then
         apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist >/dev/null
     fi
+}
+
+case "${1:-}" in
+test)
+    shift
+    install_fashion_mnist
     pip_install -e ".[tests]"
     set +e
     "$PYTHON" -m pytest "$@"
@@ -43,10 +47,7 @@ benchmark)
     ;;
 docs)
     shift
-    if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null \
-        && [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist >/dev/null
-    fi
+    install_fashion_mnist
     pip_install -e ".[docs]"
     # a clean build, so that every page and example is checked
     rm -rf docs/_build docs/generated docs/auto_examples

@@ -20,7 +20,7 @@ from .._core.device import resolve_device
 from .._core.egan import EGANConfig, batched_logits, train_egan
 from .._core.layers import check_hidden_dims
 from .._core.random import MAX_SEED, seeded
-from ..image._embedder import to_channels_first
+from ..image._embedder import check_image_input
 from ._binary import check_binary_target, check_validation_target, holdout_split
 from ._egan_parts import (
     backbone_specs,
@@ -254,17 +254,7 @@ default="efficientnet_lite0"
             return validate_data(
                 self, X, reset=reset, accept_sparse=False, dtype=[np.float32, np.float64]
             )
-        if hasattr(X, "tocsr") or hasattr(X, "sparse"):
-            raise TypeError("EGANClassifier does not take sparse input.")
-        images = to_channels_first(X, self.channel_axis)
-        if reset:
-            self.image_shape_ = tuple(images.shape[1:])
-        elif tuple(images.shape[1:]) != self.image_shape_:
-            raise ValueError(
-                f"Images of shape (channels, height, width) = {tuple(images.shape[1:])}; "
-                f"the classifier was fitted on {self.image_shape_}."
-            )
-        return images
+        return check_image_input(self, X, self.channel_axis, reset)
 
     def _check_X_y(self, X, y):
         if self.input_type == "features":

@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
@@ -18,8 +17,9 @@ from .._core.device import resolve_device
 from .._core.polarity import PolarityGANConfig
 from .._core.polarity.end_to_end import EndToEndConfig, logits_of, train_end_to_end
 from .._core.random import MAX_SEED
-from ..image._embedder import _build, to_channels_first
+from ..image._embedder import _build, check_image_input
 from ..over_sampling._inputs import choose_anchors
+from ._polarity_gan_parts import class_weights, stratified_holdout, widths
 
 
 class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
@@ -289,17 +289,7 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
     # --- input -----------------------------------------------------------------
 
     def _check_images(self, X, reset):
-        if hasattr(X, "tocsr") or hasattr(X, "sparse"):
-            raise TypeError("PolarityGANClassifier does not take sparse input.")
-        images = to_channels_first(X, self.channel_axis)
-        if reset:
-            self.image_shape_ = tuple(images.shape[1:])
-        elif tuple(images.shape[1:]) != self.image_shape_:
-            raise ValueError(
-                f"Images of shape (channels, height, width) = {tuple(images.shape[1:])}; "
-                f"the classifier was fitted on {self.image_shape_}."
-            )
-        return torch.from_numpy(images)
+        return torch.from_numpy(check_image_input(self, X, self.channel_axis, reset))
 
     def _encode(self, y, n_images):
         y = column_or_1d(y, warn=True)
@@ -356,7 +346,7 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
             validation = (val_images, torch.from_numpy(np.searchsorted(self.classes_, y_val)))
         elif self.validation_fraction is not None:
-            train_rows, val_rows = _stratified_holdout(
+            train_rows, val_rows = stratified_holdout(
                 y_index, self.validation_fraction, np.random.RandomState(split_seed)
             )
             if val_rows.size:
@@ -394,7 +384,7 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
             use_gan=self.use_gan,
             gan_steps=self.gan_steps,
             refresh_every=self.refresh_every,
-            class_weight=self._class_weights(y_train, n_classes),
+            class_weight=class_weights(self.class_weight, self.classes_, y_train),
             balanced_sampling=self.balanced_sampling,
             logit_adjustment=float(self.logit_adjustment),
             n_iter_no_change=self.n_iter_no_change,
@@ -402,8 +392,8 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
             gan=PolarityGANConfig(
                 batch_size=self.batch_size,
                 noise_dim=self.noise_dim,
-                hidden_dims=_widths(self.hidden_dims, "hidden_dims", allow_empty=False),
-                classifier_hidden_dims=_widths(
+                hidden_dims=widths(self.hidden_dims, "hidden_dims", allow_empty=False),
+                classifier_hidden_dims=widths(
                     self.classifier_hidden_dims, "classifier_hidden_dims", allow_empty=True
                 ),
                 generator_lr=self.generator_lr,
@@ -440,22 +430,6 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
         self.validation_score_ = trained.best_score
         self.n_epochs_ = trained.n_epochs_run
         return self
-
-    def _class_weights(self, y_train, n_classes):
-        if self.class_weight is None:
-            return None
-        present = np.arange(n_classes)
-        if isinstance(self.class_weight, dict):
-            unknown = set(self.class_weight) - set(self.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight names classes {sorted(unknown)} that y does not have."
-                )
-            weights = {
-                int(np.searchsorted(self.classes_, k)): v for k, v in self.class_weight.items()
-            }
-            return tuple(float(weights.get(k, 1.0)) for k in present)
-        return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
 
     # --- predictions -------------------------------------------------------------
 
@@ -538,22 +512,3 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = False
         tags.non_deterministic = False
         return tags
-
-
-def _widths(hidden_dims, name, allow_empty):
-    widths = tuple(int(h) for h in np.atleast_1d(np.asarray(hidden_dims, dtype=float)))
-    if (not widths and not allow_empty) or (widths and min(widths) < 1):
-        raise ValueError(f"{name} must be a sequence of positive integers, got {hidden_dims!r}.")
-    return widths
-
-
-def _stratified_holdout(y_index, fraction, random_state):
-    """``(train_rows, validation_rows)``: ``fraction`` of each class, rounded,
-    at least one image of every class with two or more, never its last one."""
-    train, validation = [], []
-    for k in np.unique(y_index):
-        rows = random_state.permutation(np.flatnonzero(y_index == k))
-        n_val = min(max(int(round(fraction * rows.size)), 1), rows.size - 1)
-        validation.append(rows[:n_val])
-        train.append(rows[n_val:])
-    return np.sort(np.concatenate(train)), np.sort(np.concatenate(validation))

@@ -70,6 +70,25 @@ def to_channels_first(X, channel_axis=None):
     return X.astype(np.float32)
 
 
+def check_image_input(estimator, X, channel_axis, reset):
+    """Images for a classifier that takes them: float32 (n, C, H, W) in [0, 1].
+
+    Sparse input is refused; with ``reset`` the image shape is stored as
+    ``estimator.image_shape_``, otherwise ``X`` must have that shape.
+    """
+    if hasattr(X, "tocsr") or hasattr(X, "sparse"):
+        raise TypeError(f"{type(estimator).__name__} does not take sparse input.")
+    images = to_channels_first(X, channel_axis)
+    if reset:
+        estimator.image_shape_ = tuple(images.shape[1:])
+    elif tuple(images.shape[1:]) != estimator.image_shape_:
+        raise ValueError(
+            f"Images of shape (channels, height, width) = {tuple(images.shape[1:])}; "
+            f"the classifier was fitted on {estimator.image_shape_}."
+        )
+    return images
+
+
 def _build(backbone, weights, input_size, seed, mean=None, std=None):
     # Random initialisation (weights=None, or layers a checkpoint does not
     # cover) draws from a seeded, forked RNG: deterministic, global state untouched.
