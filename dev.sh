@@ -4,7 +4,8 @@
 #   bash dev.sh benchmark   install with the benchmark dependencies, run `skimbgan benchmark`
 #                           (extra arguments go to it; results in ./skimbgan-benchmark)
 #   bash dev.sh docs        install the docs dependencies, build the site with every gallery
-#                           example executed, warnings as errors (docs/_build/html/index.html)
+#                           example executed, warnings as errors, then check its internal
+#                           links (docs/_build/html/index.html)
 # Both are safe to re-run: pip skips what is already installed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -52,7 +53,9 @@ docs)
     # a clean build, so that every page and example is checked
     rm -rf docs/_build docs/generated docs/auto_examples
     "$PYTHON" -m sphinx -b html -W --keep-going docs docs/_build/html "$@"
-    echo "built: docs/_build/html/index.html"
+    # links that the build does not check (Markdown anchors, gallery files)
+    "$PYTHON" docs/check_links.py docs/_build/html
+    echo "built: docs/_build/html/index.html (open it in a browser)"
     ;;
 *)
     echo "usage: bash dev.sh {test|benchmark|docs} [extra arguments]" >&2
