@@ -92,5 +92,7 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
+    "header_links_before_dropdown": 6,
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["skimbgan.css"]
