@@ -94,5 +94,7 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
     "header_links_before_dropdown": 6,
 }
+# pages that are a section of their own have no siblings to list: no left sidebar
+html_sidebars = {name: [] for name in ("index", "getting_started", "benchmarks", "changelog")}
 html_static_path = ["_static"]
 html_css_files = ["skimbgan.css"]
