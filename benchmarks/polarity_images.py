@@ -18,8 +18,9 @@ Methods, on the same training subsets (one per seed):
   sampling (``ft-balanced-sampling``), logit adjustment, tau = 1
   (``ft-logit-adjusted``);
 - the end-to-end Polarity-GAN (``pgan``), and the same on top of logit
-  adjustment (``pgan-logit-adjusted``): does the GAN add to the strongest
-  simple answer?
+  adjustment (``pgan-logit-adjusted``) and of class-balanced sampling
+  (``pgan-balanced-sampling``): does the GAN add to the strongest simple
+  answer?
 
 Model selection (the epoch of the fine-tuned models) uses 10% of each class
 of the training subset; test images are used only to score the final model.
@@ -52,6 +53,7 @@ IMAGE_METHODS = {
     "ft-logit-adjusted": dict(use_gan=False, logit_adjustment=1.0),
     "pgan": dict(use_gan=True),
     "pgan-logit-adjusted": dict(use_gan=True, logit_adjustment=1.0),
+    "pgan-balanced-sampling": dict(use_gan=True, balanced_sampling=True),
 }
 METHODS = EMBEDDING_METHODS + list(IMAGE_METHODS)
 
@@ -199,12 +201,21 @@ def report(results, args, command):
     return "\n".join(lines) + "\n"
 
 
+def _signed(value):
+    # rounded first, so that -0.0004 reads +0.000, not -0.000
+    return f"{round(float(value), 3) + 0.0:+.3f}"
+
+
 def _paired(frame):
     pairs = [
         ("pgan", "ft-ce"),
         ("pgan", "ft-logit-adjusted"),
         ("pgan-logit-adjusted", "ft-logit-adjusted"),
+        ("pgan", "ft-balanced-sampling"),
+        ("pgan-balanced-sampling", "ft-balanced-sampling"),
         ("ft-logit-adjusted", "ft-ce"),
+        ("ft-weighted", "ft-ce"),
+        ("ft-balanced-sampling", "ft-ce"),
         ("ft-ce", "emb-lr"),
     ]
     wide = frame.pivot(index="seed", columns="method", values="macro_f1")
@@ -213,8 +224,8 @@ def _paired(frame):
         if a in wide and b in wide:
             diff = (wide[a] - wide[b]).dropna()
             if len(diff):
-                values = ", ".join(f"{d:+.3f}" for d in diff)
-                rows.append(f"| {a} - {b} | {diff.mean():+.3f} | {values} |")
+                values = ", ".join(_signed(d) for d in diff)
+                rows.append(f"| {a} - {b} | {_signed(diff.mean())} | {values} |")
     if not rows:
         return ""
     return "| difference | mean | per seed |\n|:--|--:|:--|\n" + "\n".join(rows)
