@@ -18,7 +18,8 @@ from skimbgan._core.polarity import (
     gradient_penalty,
     train_polarity_gan,
 )
-from skimbgan._core.polarity.training import generate_weights, neighbour_table
+from skimbgan._core.polarity.steps import neighbour_table
+from skimbgan._core.polarity.training import generate_weights
 from skimbgan._core.random import make_generator, seeded
 
 

@@ -14,12 +14,15 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted, c
 
 from .._core.backbones import LITE0_NAME, SplitBackbone, split_backbone
 from .._core.device import resolve_device
-from .._core.polarity import PolarityGANConfig
-from .._core.polarity.end_to_end import EndToEndConfig, logits_of, train_end_to_end
+from .._core.polarity.end_to_end import logits_of, train_end_to_end
 from .._core.random import MAX_SEED
 from ..image._embedder import _build, check_image_input
-from ..over_sampling._inputs import choose_anchors
-from ._polarity_gan_parts import class_weights, stratified_holdout, widths
+from ._polarity_gan_parts import (
+    class_weights,
+    end_to_end_config,
+    generation_and_anchors,
+    stratified_holdout,
+)
 
 
 class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
@@ -334,76 +337,24 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
         split_seed, anchor_seed, backbone_seed, train_seed = random_state.randint(MAX_SEED, size=4)
         self.device_ = resolve_device(self.device)
 
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass both X_val and y_val, or neither.")
-        train_rows = np.arange(images.shape[0])
-        validation = None
-        if X_val is not None:
-            val_images = self._check_images(X_val, reset=False)
-            y_val = self._encode(y_val, val_images.shape[0])
-            unknown = np.setdiff1d(np.unique(y_val), self.classes_)
-            if unknown.size:
-                raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
-            validation = (val_images, torch.from_numpy(np.searchsorted(self.classes_, y_val)))
-        elif self.validation_fraction is not None:
-            train_rows, val_rows = stratified_holdout(
-                y_index, self.validation_fraction, np.random.RandomState(split_seed)
-            )
-            if val_rows.size:
-                validation = (images[val_rows], torch.from_numpy(y_index[val_rows]))
+        train_rows, validation = self._validation(images, y_index, X_val, y_val, split_seed)
 
         y_train = y_index[train_rows]
         counts = np.bincount(y_train, minlength=n_classes)
         if counts.min() == 0:
             missing = self.classes_[counts == 0].tolist()
             raise ValueError(f"Classes {missing} have no training image left after the split.")
-        generation = counts.max() - counts
-        if not generation.any():  # balanced data: G makes every class alike
-            generation = np.ones(n_classes, dtype=np.int64)
-        self.generation_counts_ = generation
-        anchors = choose_anchors(
-            np.arange(n_classes),
-            y_train,
-            generation,
-            self.max_anchors_per_class,
-            np.random.RandomState(anchor_seed),
+        generation, anchor_rows = generation_and_anchors(
+            counts, y_train, self.max_anchors_per_class, np.random.RandomState(anchor_seed)
         )
-        anchor_rows = np.concatenate([anchors[k] for k in range(n_classes) if generation[k] > 0])
+        self.generation_counts_ = generation
 
         spec = _build(copy.deepcopy(self.backbone), self.weights, self.input_size, backbone_seed)
         prefix, tail = split_backbone(spec, self.trainable_stages)
         extractor = SplitBackbone(prefix, tail, spec.mean, spec.std, train_tail_batchnorm=True)
         self._input_size = spec.input_size
 
-        config = EndToEndConfig(
-            n_epochs=self.n_epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
-            weight_decay=self.weight_decay,
-            augment=self.augment,
-            use_gan=self.use_gan,
-            gan_steps=self.gan_steps,
-            refresh_every=self.refresh_every,
-            class_weight=class_weights(self.class_weight, self.classes_, y_train),
-            balanced_sampling=self.balanced_sampling,
-            logit_adjustment=float(self.logit_adjustment),
-            n_iter_no_change=self.n_iter_no_change,
-            batch_size_inference=self.batch_size_inference,
-            gan=PolarityGANConfig(
-                batch_size=self.batch_size,
-                noise_dim=self.noise_dim,
-                hidden_dims=widths(self.hidden_dims, "hidden_dims", allow_empty=False),
-                classifier_hidden_dims=widths(
-                    self.classifier_hidden_dims, "classifier_hidden_dims", allow_empty=True
-                ),
-                generator_lr=self.generator_lr,
-                critic_lr=self.critic_lr,
-                gp_weight=self.gp_weight,
-                classifier_weight=self.classifier_weight,
-                n_neighbors=self.n_neighbors,
-                max_anchor_weight=self.max_anchor_weight,
-            ),
-        )
+        config = end_to_end_config(self, class_weights(self.class_weight, self.classes_, y_train))
         trained = train_end_to_end(
             extractor,
             spec.input_size,
@@ -430,6 +381,29 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
         self.validation_score_ = trained.best_score
         self.n_epochs_ = trained.n_epochs_run
         return self
+
+    def _validation(self, images, y_index, X_val, y_val, seed):
+        """``(train_rows, validation)``: the images that score each epoch are
+        ``X_val`` when given, else a stratified part of ``X``; ``validation``
+        is ``(images, class indices)`` or None."""
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if X_val is not None:
+            val_images = self._check_images(X_val, reset=False)
+            y_val = self._encode(y_val, val_images.shape[0])
+            unknown = np.setdiff1d(np.unique(y_val), self.classes_)
+            if unknown.size:
+                raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
+            y_val = torch.from_numpy(np.searchsorted(self.classes_, y_val))
+            return np.arange(images.shape[0]), (val_images, y_val)
+        if self.validation_fraction is None:
+            return np.arange(images.shape[0]), None
+        train_rows, val_rows = stratified_holdout(
+            y_index, self.validation_fraction, np.random.RandomState(seed)
+        )
+        if not val_rows.size:
+            return train_rows, None
+        return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows]))
 
     # --- predictions -------------------------------------------------------------
 

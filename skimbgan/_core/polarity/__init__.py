@@ -4,6 +4,8 @@
   critic D, the classifier C and the autoencoder's encoder.
 - :mod:`.losses`: the losses of eqs. 5-6 as skimbgan reads them, and the
   gradient penalty.
+- :mod:`.steps`: the named pieces of Algorithm 1 (build G, D and C, one update
+  of each, label distributions, anchor refresh), shared by both loops.
 - :mod:`.training`: Algorithm 1 (and the autoencoder initialisation).
 """
 

@@ -8,7 +8,7 @@ For each mini-batch of real images (Algorithm 1 as skimbgan reads it):
    class against G's samples of that class, and C learns the batch's real
    features (as F gave them in step 1) together with G's samples;
 3. lines 8-11: G learns against the fixed D and C
-   (:func:`~skimbgan._core.polarity.training.generator_step`).
+   (:func:`~skimbgan._core.polarity.steps.generator_step`).
 
 G, D and C and their updates are those of ``PolarityGANSampler``
 (:mod:`.training`); only F and the data pipeline are new. G combines
@@ -38,8 +38,7 @@ from ..optim import Adam
 from ..progress import Progress
 from ..random import make_generator
 from .networks import draw_rows
-from .training import (
-    PolarityGANConfig,
+from .steps import (
     build_networks,
     classifier_step,
     critic_step,
@@ -47,6 +46,7 @@ from .training import (
     label_distributions,
     refresh_anchors,
 )
+from .training import PolarityGANConfig
 
 
 @dataclass
