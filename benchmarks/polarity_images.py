@@ -183,7 +183,8 @@ def report(results, args, command):
         f"Training counts per class 0-9: 5000, 4000, ..., 100, 50 (one random subset per "
         f"seed; seeds {sorted(set(frame.seed))}); test: all 10,000 test images. Fine-tuned "
         f"models: EfficientNet-Lite0 (ImageNet weights) trained whole at {args.input_size} px "
-        f"for {args.epochs} epoch{'s' if args.epochs != 1 else ''}, the epoch chosen on 10% of the training subset. Machine: "
+        f"for {args.epochs} epoch{'s' if args.epochs != 1 else ''}, the epoch chosen on 10% "
+        "of the training subset. Machine: "
         f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, "
         f"device {args.device}.\n",
         "Macro F1 and accuracy on the test set, mean (and standard deviation) over seeds; "

@@ -28,8 +28,9 @@ def test_resolving_links_pass(check_links, tmp_path):
     site = _site(
         tmp_path,
         {
-            "index.html": '<a href="guide.html#usage">x</a><a href="#top">y</a><span id="top"></span>'
-            '<a href="https://example.org/a">z</a><img src="_images/a.png"><a href="sub/">s</a>',
+            "index.html": '<a href="guide.html#usage">x</a><a href="#top">y</a>'
+            '<span id="top"></span><a href="https://example.org/a">z</a>'
+            '<img src="_images/a.png"><a href="sub/">s</a>',
             "guide.html": '<h2 id="usage">Usage</h2><a href="index.html">back</a>',
             "sub/index.html": '<a href="../guide.html#usage">up</a>',
             "_images/a.png": "",
