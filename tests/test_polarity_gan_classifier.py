@@ -242,8 +242,10 @@ def test_more_bad_input(images):
         tiny().fit(X, y, X_val=X[:4], y_val=["hat"] * 4)
     with pytest.raises(ValueError, match="class_weight names"):
         tiny(class_weight={"hat": 2.0}).fit(X, y)
-    with pytest.raises(ValueError, match="hidden_dims"):
+    with pytest.raises(ValueError, match="^hidden_dims must be a non-empty"):
         tiny(hidden_dims=()).fit(X, y)
+    with pytest.raises(ValueError, match="^classifier_hidden_dims must be a sequence"):
+        tiny(classifier_hidden_dims=(0,)).fit(X, y)
     with pytest.raises(ValueError, match="n_epochs"):
         tiny(n_epochs=0).fit(X, y)
     clf = tiny().fit(X, y)

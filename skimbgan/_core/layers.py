@@ -22,11 +22,14 @@ def mlp(in_features, hidden_dims, out_features, dropout=0.0):
     return nn.Sequential(*layers)
 
 
-def check_hidden_dims(hidden_dims):
-    """A user's ``hidden_dims`` as a tuple of positive ints, or a ValueError."""
+def check_hidden_dims(hidden_dims, name="hidden_dims", allow_empty=False):
+    """A user's ``hidden_dims`` as a tuple of positive ints, or a ValueError.
+
+    ``allow_empty`` accepts ``()`` (no hidden layer); ``name`` is the
+    parameter the error message names.
+    """
     hidden = tuple(int(h) for h in np.atleast_1d(hidden_dims))
-    if not hidden or min(hidden) < 1:
-        raise ValueError(
-            f"hidden_dims must be a non-empty sequence of positive integers, got {hidden_dims!r}."
-        )
+    if (not hidden and not allow_empty) or (hidden and min(hidden) < 1):
+        kind = "sequence" if allow_empty else "non-empty sequence"
+        raise ValueError(f"{name} must be a {kind} of positive integers, got {hidden_dims!r}.")
     return hidden

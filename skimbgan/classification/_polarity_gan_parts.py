@@ -1,19 +1,13 @@
-"""Pieces of PolarityGANClassifier's fit: network widths, the validation
-split, the class weights, the anchors and the core's configuration."""
+"""Pieces of PolarityGANClassifier's fit: the validation split, the class
+weights, the anchors and the core's configuration."""
 
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
+from .._core.layers import check_hidden_dims
 from .._core.polarity import PolarityGANConfig
 from .._core.polarity.end_to_end import EndToEndConfig
 from ..over_sampling._inputs import choose_anchors
-
-
-def widths(hidden_dims, name, allow_empty):
-    widths = tuple(int(h) for h in np.atleast_1d(np.asarray(hidden_dims, dtype=float)))
-    if (not widths and not allow_empty) or (widths and min(widths) < 1):
-        raise ValueError(f"{name} must be a sequence of positive integers, got {hidden_dims!r}.")
-    return widths
 
 
 def stratified_holdout(y_index, fraction, random_state):
@@ -82,8 +76,8 @@ def end_to_end_config(estimator, class_weight):
         gan=PolarityGANConfig(
             batch_size=est.batch_size,
             noise_dim=est.noise_dim,
-            hidden_dims=widths(est.hidden_dims, "hidden_dims", allow_empty=False),
-            classifier_hidden_dims=widths(
+            hidden_dims=check_hidden_dims(est.hidden_dims),
+            classifier_hidden_dims=check_hidden_dims(
                 est.classifier_hidden_dims, "classifier_hidden_dims", allow_empty=True
             ),
             generator_lr=est.generator_lr,
