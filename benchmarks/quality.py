@@ -145,6 +145,8 @@ SAMPLER_CODE = [
     "_core/layers.py",
     "_core/random.py",
     "_core/device.py",
+    "_core/checkpoint.py",
+    "utils",
 ]
 
 

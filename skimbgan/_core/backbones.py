@@ -25,6 +25,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .random import seeded
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 LITE0_NAME = "efficientnet_lite0"
@@ -308,3 +310,11 @@ class SplitBackbone(nn.Module):
     def features(self, normalised):
         """Pooled features of normalised images (prefix, then tail)."""
         return self.tail(self.prefix(normalised))
+
+
+def build_seeded(backbone, weights, input_size, seed, mean=None, std=None):
+    """:func:`build_backbone` with random initialisation (``weights=None``, or
+    layers a checkpoint does not cover) drawn from a seeded, forked RNG:
+    deterministic, and the global state is left untouched."""
+    with seeded(seed, "cpu"):
+        return build_backbone(backbone, weights, mean=mean, std=std, input_size=input_size)

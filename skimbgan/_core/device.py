@@ -2,6 +2,24 @@
 
 import torch
 
+#: Device types that hold tensors and run the networks.
+DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu")
+
+
+def device_available(device):
+    """Whether ``device`` (a :class:`torch.device`) exists on this machine."""
+    if device.type == "cpu":
+        return True
+    if device.type == "cuda":
+        return torch.cuda.is_available() and (
+            device.index is None or device.index < torch.cuda.device_count()
+        )
+    if device.type == "mps":
+        return torch.backends.mps.is_available()
+    if device.type == "xpu":
+        return hasattr(torch, "xpu") and torch.xpu.is_available()
+    return False
+
 
 def resolve_device(device="auto"):
     """Turn a user's ``device`` parameter into a :class:`torch.device`.
@@ -11,7 +29,8 @@ def resolve_device(device="auto"):
     device : {"auto", "cpu", "cuda"}, str or torch.device
         ``"auto"`` picks CUDA when it is available and the CPU otherwise. Any
         other string (``"cuda:1"``, ``"mps"``) or a ``torch.device`` is used as
-        given, after checking that it exists on this machine.
+        given, after checking that it is a device that runs networks
+        (CPU, CUDA, MPS or XPU) and that it exists on this machine.
 
     Returns
     -------
@@ -23,11 +42,16 @@ def resolve_device(device="auto"):
         resolved = torch.device(device)
     except (RuntimeError, TypeError) as exc:
         raise ValueError(f"Unknown device {device!r}.") from exc
+    if resolved.type not in DEVICE_TYPES:
+        raise ValueError(
+            f"device={device!r} cannot train or run networks; use 'auto', 'cpu', "
+            "'cuda', 'cuda:N', 'mps' or 'xpu'."
+        )
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available on this "
             "machine; use device='auto' or 'cpu'."
         )
-    if resolved.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(f"device={device!r} was requested but MPS is not available.")
+    if not device_available(resolved):
+        raise ValueError(f"device={device!r} was requested but is not available on this machine.")
     return resolved

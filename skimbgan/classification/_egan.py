@@ -2,32 +2,34 @@
 
 import numbers
 
-import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core.backbones import LITE0_NAME
-from .._core.device import resolve_device
 from .._core.egan import EGANConfig, batched_logits, train_egan
 from .._core.layers import check_hidden_dims
-from .._core.random import MAX_SEED, seeded
-from ..image._embedder import check_image_input
-from ._binary import check_binary_target, check_validation_target, holdout_split
+from .._core.random import seeded
+from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._images import check_image_input
+from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, MEMORY, VALIDATION, positive_int
+from ..utils._random import named_seeds
+from ..utils._validation import (
+    binary_holdout,
+    check_binary_target,
+    check_labels,
+    check_validation_data,
+)
 from ._egan_parts import (
     backbone_specs,
     feature_networks,
+    feature_scaling,
     image_networks,
     image_prefix,
-    selection_scores,
+    selection_score,
+    standardise,
 )
 
 #: Fewest minority samples a held-out validation part must contain for
@@ -35,7 +37,7 @@ from ._egan_parts import (
 MIN_VALIDATION_MINORITY = 3
 
 
-class EGANClassifier(ClassifierMixin, BaseEstimator):
+class EGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator):
     """Binary classifier of eGAN: a discriminator scores how majority-like a sample is.
 
     The discriminator ``D`` learns majority samples as real and a generator's
@@ -168,33 +170,24 @@ default="efficientnet_lite0"
     """
 
     _parameter_constraints: dict = {
+        **COMMON,
+        **IMAGE_INPUT,
+        **VALIDATION,
         "input_type": [StrOptions({"features", "images"})],
         "minority_class": "no_validation",
         "hidden_dims": ["array-like"],
-        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "latent_dim": positive_int(),
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "generator_backbone": [str, torch.nn.Module],
-        "discriminator_backbone": [str, torch.nn.Module],
-        "weights": [str, None],
-        "trainable_stages": [
-            Interval(numbers.Integral, 0, None, closed="left"),
-            StrOptions({"all"}),
-        ],
-        "input_size": [Interval(numbers.Integral, 8, None, closed="left")],
-        "channel_axis": [numbers.Integral, None],
-        "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "generator_backbone": BACKBONE,
+        "discriminator_backbone": BACKBONE,
+        "n_steps": positive_int(),
+        "batch_size": positive_int(),
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
         "selection_metric": [StrOptions({"average_precision", "f1"})],
-        "eval_every": [Interval(numbers.Integral, 1, None, closed="left")],
-        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "memory": [None, str, joblib.Memory],
-        "batch_size_inference": [Interval(numbers.Integral, 1, None, closed="left")],
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        "eval_every": positive_int(),
+        "memory": MEMORY,
     }
+    _fitted_networks = ("generator_", "discriminator_")
 
     def __init__(
         self,
@@ -262,9 +255,7 @@ default="efficientnet_lite0"
                 self, X, y, reset=True, accept_sparse=False, dtype=[np.float32, np.float64]
             )
         X = self._check_X(X, reset=True)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        return X, y
+        return X, check_labels(y, X.shape[0])
 
     # --- fit ---------------------------------------------------------------------
 
@@ -289,26 +280,28 @@ default="efficientnet_lite0"
             The fitted classifier.
         """
         self._validate_params()
+        self.device_ = resolve_device(self.device)
         X, y = self._check_X_y(X, y)
-        self.classes_, self._minority, y_index = check_binary_target(y, self.minority_class)
+        name = type(self).__name__
+        self.classes_, self._minority, y_index = check_binary_target(y, self.minority_class, name)
         self.minority_class_ = self.classes_[self._minority]
         is_minority = y_index == self._minority
-        random_state = check_random_state(self.random_state)
-        init_seed, train_seed, *backbone_seeds = random_state.randint(MAX_SEED, size=4)
-        self._backbone_seeds = tuple(int(s) for s in backbone_seeds)
-        self.device_ = resolve_device(self.device)
+        seeds, stream = named_seeds(
+            self.random_state, ("init", "train", "generator_backbone", "discriminator_backbone")
+        )
+        self._backbone_seeds = (seeds.generator_backbone, seeds.discriminator_backbone)
 
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass both X_val and y_val, or neither.")
+        X_val, y_val = check_validation_data(
+            X_val, y_val, self.classes_, lambda X_val: self._check_X(X_val, reset=False)
+        )
         if X_val is not None:
             train_rows = np.arange(X.shape[0])
-            X_val = self._check_X(X_val, reset=False)
-            val_is_minority = check_validation_target(
-                y_val, X_val, self.classes_, self.minority_class_
-            )
+            val_is_minority = y_val == self._minority
+            if val_is_minority.all() or not val_is_minority.any():
+                raise ValueError("The validation data must contain samples of both classes.")
         else:
-            split = holdout_split(
-                is_minority, self.validation_fraction, MIN_VALIDATION_MINORITY, random_state
+            split = binary_holdout(
+                is_minority, self.validation_fraction, MIN_VALIDATION_MINORITY, stream
             )
             train_rows = np.arange(X.shape[0]) if split is None else split[0]
             if split is not None:
@@ -317,9 +310,16 @@ default="efficientnet_lite0"
         X_major = X[train_rows[~is_minority[train_rows]]]
 
         if self.input_type == "features":
-            generator, discriminator = self._feature_networks(X[train_rows], init_seed)
+            self._unit, self._mean, self._scale = feature_scaling(X[train_rows])
+            generator, discriminator = feature_networks(
+                X.shape[1],
+                check_hidden_dims(self.hidden_dims),
+                self.latent_dim,
+                self.dropout,
+                seeds.init,
+            )
         else:
-            generator, discriminator = self._image_networks(init_seed)
+            generator, discriminator = self._image_networks(seeds.init)
         majority = self._prefix(discriminator, X_major, role=1)
         minority = self._prefix(generator, X_minor, role=0)
         validation = None
@@ -337,7 +337,6 @@ default="efficientnet_lite0"
             eval_every=self.eval_every,
             n_iter_no_change=self.n_iter_no_change,
         )
-        score = selection_scores()[self.selection_metric]
         trained = train_egan(
             generator,
             discriminator,
@@ -345,25 +344,32 @@ default="efficientnet_lite0"
             minority,
             config,
             self.device_,
-            int(train_seed),
+            seeds.train,
             validation=validation,
-            score_fn=lambda logits, is_min: score(logits.double().cpu().numpy(), is_min),
+            score_fn=selection_score(self.selection_metric),
             verbose=self.verbose,
         )
-        self.generator_ = trained.generator.cpu()
-        self.discriminator_ = trained.discriminator.cpu()
+        if trained.diverged and validation is None:
+            raise ValueError(
+                f"{name} diverged: its losses became infinite or NaN after "
+                f"{trained.n_steps} steps (learning_rate={self.learning_rate!r}). Lower "
+                "learning_rate, or pass validation data so that the last sound "
+                "checkpoint is kept."
+            )
+        if not np.isfinite(trained.best_score) and validation is not None:
+            raise ValueError(
+                f"{name} diverged before its first checkpoint: every validation score was "
+                f"computed on infinite or NaN logits (learning_rate={self.learning_rate!r}). "
+                "Lower learning_rate."
+            )
+        self.generator_ = trained.generator
+        self.discriminator_ = trained.discriminator
         self.history_ = trained.history
         self.best_step_ = trained.best_step
-        self.validation_score_ = trained.best_score
-        self.n_steps_ = trained.n_steps_run
+        self.validation_score_ = trained.best_score if validation is not None else np.nan
+        self.n_steps_ = trained.n_steps
         self.offset_ = 0.0
         return self
-
-    def _feature_networks(self, X_train, seed):
-        generator, discriminator, self._mean, self._scale = feature_networks(
-            X_train, check_hidden_dims(self.hidden_dims), self.latent_dim, self.dropout, seed
-        )
-        return generator, discriminator
 
     def _image_networks(self, seed):
         backbones = (self.generator_backbone, self.discriminator_backbone)
@@ -376,7 +382,7 @@ default="efficientnet_lite0"
         """Prefix features of ``X`` for the generator (role 0) or the
         discriminator (role 1), as a float32 tensor on the CPU."""
         if self.input_type == "features":
-            return torch.from_numpy(((X - self._mean) / self._scale).astype(np.float32))
+            return torch.from_numpy(standardise(X, self._unit, self._mean, self._scale))
         backbone = (self.generator_backbone, self.discriminator_backbone)[role]
         memory = self.memory if isinstance(backbone, str) else None
         return image_prefix(
@@ -385,7 +391,7 @@ default="efficientnet_lite0"
             (backbone, self.weights, self.trainable_stages, self._backbone_seeds[role]),
             self._specs[role],
             memory,
-            resolve_device(self.device),
+            self.device_,
             self.batch_size_inference,
             self.verbose,
         )
@@ -408,9 +414,7 @@ default="efficientnet_lite0"
         check_is_fitted(self, "discriminator_")
         X = self._check_X(X, reset=False)
         h = self._prefix(self.discriminator_, X, role=1)
-        device = resolve_device(self.device)
-        logits = batched_logits(self.discriminator_.to(device), h.to(device))
-        self.discriminator_.cpu()
+        logits = batched_logits(self.discriminator_, h.to(self.device_))
         return logits.double().cpu().numpy()
 
     def decision_function(self, X):

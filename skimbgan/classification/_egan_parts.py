@@ -8,11 +8,16 @@ import torch
 from sklearn.metrics import average_precision_score, f1_score
 from sklearn.utils.validation import check_memory
 
-from .._core.backbones import split_backbone
+from .._core.backbones import build_seeded, split_backbone
 from .._core.egan import ImageDiscriminator, ImageGenerator, MLPDiscriminator, MLPGenerator
 from .._core.images import embed
 from .._core.random import seeded
-from ..image._embedder import _build
+from ..utils._scaling import power_of_two_units
+
+#: Standardised features are clipped to this many training standard
+#: deviations: a value far outside the training data gets the same score as
+#: one at this distance, instead of overflowing the networks' float32.
+CLIP = 1e4
 
 
 def selection_scores():
@@ -22,6 +27,21 @@ def selection_scores():
         "average_precision": lambda logits, is_min: average_precision_score(is_min, -logits),
         "f1": lambda logits, is_min: f1_score(is_min, logits < 0, zero_division=0.0),
     }
+
+
+def selection_score(name):
+    """The checkpoint score ``name`` of (logits, is_minority); a checkpoint
+    whose logits are not all finite (a diverging fit) scores ``-inf`` and is
+    never kept."""
+    score = selection_scores()[name]
+
+    def checked(logits, is_minority):
+        logits = logits.double().cpu().numpy()
+        if not np.isfinite(logits).all():
+            return -np.inf
+        return score(logits, is_minority)
+
+    return checked
 
 
 def image_networks(spec_g, spec_d, trainable_stages, latent_dim, dropout):
@@ -45,26 +65,42 @@ def image_networks(spec_g, spec_d, trainable_stages, latent_dim, dropout):
 def prefix_array(images, backbone, weights, trainable_stages, input_size, seed, device, batch):
     """Prefix features of images for a named backbone; module-level so that
     ``joblib.Memory`` can cache it (same images and settings, same output)."""
-    spec = _build(backbone, weights, input_size, seed)
+    spec = build_seeded(backbone, weights, input_size, seed)
     prefix, _ = split_backbone(spec, trainable_stages)
     return run_prefix(prefix, images, spec.input_size, spec.mean, spec.std, device, batch).numpy()
 
 
 def run_prefix(prefix, images, input_size, mean, std, device, batch, verbose=0):
-    out = embed(prefix, images, input_size, mean, std, torch.device(device), batch, verbose)
-    prefix.cpu()
-    return out
+    return embed(prefix, images, input_size, mean, std, torch.device(device), batch, verbose)
 
 
-def feature_networks(X_train, hidden_dims, latent_dim, dropout, seed):
-    """MLP generator and discriminator, and the standardisation of ``X_train``."""
-    mean = X_train.mean(axis=0, dtype=np.float64)
-    scale = X_train.std(axis=0, dtype=np.float64)
+def feature_scaling(X_train):
+    """``(unit, mean, scale)``: the networks see ``(X / unit - mean) / scale``.
+
+    ``unit`` is a power of two per column (:func:`power_of_two_units`), so the
+    division is exact and the statistics cannot overflow or underflow at any
+    magnitude; a column is constant when its spread is below 10 machine
+    epsilons of its largest value.
+    """
+    unit = power_of_two_units(X_train)
+    X_unit = X_train / unit
+    mean = X_unit.mean(axis=0, dtype=np.float64)
+    scale = X_unit.std(axis=0, dtype=np.float64)
     scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
+    return unit, mean, scale
+
+
+def standardise(X, unit, mean, scale):
+    """Features as the networks see them: float32, clipped to ``CLIP``."""
+    return np.clip((X / unit - mean) / scale, -CLIP, CLIP).astype(np.float32)
+
+
+def feature_networks(n_features, hidden_dims, latent_dim, dropout, seed):
+    """MLP generator and discriminator."""
     with seeded(seed, "cpu"):
-        generator = MLPGenerator(X_train.shape[1], hidden_dims, latent_dim)
-        discriminator = MLPDiscriminator(X_train.shape[1], hidden_dims, dropout)
-    return generator, discriminator, mean, scale
+        generator = MLPGenerator(n_features, hidden_dims, latent_dim)
+        discriminator = MLPDiscriminator(n_features, hidden_dims, dropout)
+    return generator, discriminator
 
 
 def backbone_specs(backbones, weights, input_size, seeds):
@@ -72,7 +108,7 @@ def backbone_specs(backbones, weights, input_size, seeds):
     user's is copied: the two networks train their own tails, and the
     parameter passed in is never changed."""
     return [
-        _build(copy.deepcopy(backbone), weights, input_size, seed)
+        build_seeded(copy.deepcopy(backbone), weights, input_size, seed)
         for backbone, seed in zip(backbones, seeds, strict=True)
     ]
 

@@ -7,25 +7,20 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
-from .._core.backbones import LITE0_NAME, SplitBackbone, split_backbone
-from .._core.device import resolve_device
+from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_backbone
 from .._core.polarity.end_to_end import logits_of, train_end_to_end
-from .._core.random import MAX_SEED
-from ..image._embedder import _build, check_image_input
-from ._polarity_gan_parts import (
-    class_weights,
-    end_to_end_config,
-    generation_and_anchors,
-    stratified_holdout,
-)
+from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._images import check_image_input
+from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, VALIDATION, positive_int
+from ..utils._random import named_seeds
+from ..utils._validation import check_labels, check_validation_data, stratified_holdout
+from ._polarity_gan_parts import class_weights, end_to_end_config, generation_and_anchors
 
 
-class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
+class PolarityGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator):
     """Polarity-GAN end to end on images: fine-tuning with a convex generator.
 
     A backbone is fine-tuned while a convex generator adds hard samples in its
@@ -182,15 +177,12 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
     (2, 3)
     """
 
+    _fitted_networks = ("extractor_", "classifier_", "generator_", "critic_")
     _parameter_constraints: dict = {
-        "backbone": [str, torch.nn.Module],
-        "weights": [str, None],
-        "trainable_stages": [
-            Interval(numbers.Integral, 0, None, closed="left"),
-            StrOptions({"all"}),
-        ],
-        "input_size": [Interval(numbers.Integral, 8, None, closed="left")],
-        "channel_axis": [numbers.Integral, None],
+        **COMMON,
+        **IMAGE_INPUT,
+        **VALIDATION,
+        "backbone": BACKBONE,
         "use_gan": ["boolean"],
         "n_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
@@ -212,12 +204,6 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
         "max_anchors_per_class": [Interval(numbers.Integral, 1, None, closed="left")],
         "gan_steps": [Interval(numbers.Integral, 1, None, closed="left")],
         "refresh_every": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
-        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "batch_size_inference": [Interval(numbers.Integral, 1, None, closed="left")],
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -294,12 +280,6 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
     def _check_images(self, X, reset):
         return torch.from_numpy(check_image_input(self, X, self.channel_axis, reset))
 
-    def _encode(self, y, n_images):
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(np.empty(n_images), y)
-        check_classification_targets(y)
-        return y
-
     # --- fit ---------------------------------------------------------------------
 
     def fit(self, X, y, X_val=None, y_val=None):
@@ -325,19 +305,18 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
             The fitted classifier.
         """
         self._validate_params()
+        self.device_ = resolve_device(self.device)
         images = self._check_images(X, reset=True)
-        y = self._encode(y, images.shape[0])
+        y = check_labels(y, images.shape[0])
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.shape[0] < 2:
             raise ValueError(
                 f"PolarityGANClassifier needs two or more classes; y has only {self.classes_[0]!r}."
             )
         n_classes = self.classes_.shape[0]
-        random_state = check_random_state(self.random_state)
-        split_seed, anchor_seed, backbone_seed, train_seed = random_state.randint(MAX_SEED, size=4)
-        self.device_ = resolve_device(self.device)
+        seeds, _ = named_seeds(self.random_state, ("split", "anchors", "backbone", "train"))
 
-        train_rows, validation = self._validation(images, y_index, X_val, y_val, split_seed)
+        train_rows, validation = self._validation(images, y_index, X_val, y_val, seeds.split)
 
         y_train = y_index[train_rows]
         counts = np.bincount(y_train, minlength=n_classes)
@@ -345,11 +324,17 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
             missing = self.classes_[counts == 0].tolist()
             raise ValueError(f"Classes {missing} have no training image left after the split.")
         generation, anchor_rows = generation_and_anchors(
-            counts, y_train, self.max_anchors_per_class, np.random.RandomState(anchor_seed)
+            self.classes_,
+            counts,
+            y_train,
+            self.max_anchors_per_class,
+            np.random.RandomState(seeds.anchors),
         )
         self.generation_counts_ = generation
 
-        spec = _build(copy.deepcopy(self.backbone), self.weights, self.input_size, backbone_seed)
+        spec = build_seeded(
+            copy.deepcopy(self.backbone), self.weights, self.input_size, seeds.backbone
+        )
         prefix, tail = split_backbone(spec, self.trainable_stages)
         extractor = SplitBackbone(prefix, tail, spec.mean, spec.std, train_tail_batchnorm=True)
         self._input_size = spec.input_size
@@ -365,37 +350,32 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
             generation,
             config,
             self.device_,
-            int(train_seed),
+            seeds.train,
             validation=validation,
             score_fn=lambda y_true, y_pred: f1_score(
                 y_true, y_pred, average="macro", labels=np.arange(n_classes), zero_division=0.0
             ),
             verbose=self.verbose,
         )
-        self.extractor_ = trained.extractor.cpu()
-        self.classifier_ = trained.classifier.cpu()
-        self.generator_ = None if trained.generator is None else trained.generator.cpu()
-        self.critic_ = None if trained.critic is None else trained.critic.cpu()
+        self.extractor_ = trained.extractor
+        self.classifier_ = trained.classifier
+        self.generator_ = trained.generator
+        self.critic_ = trained.critic
         self.history_ = trained.history
         self.best_epoch_ = trained.best_epoch
         self.validation_score_ = trained.best_score
-        self.n_epochs_ = trained.n_epochs_run
+        self.n_epochs_ = trained.n_epochs
         return self
 
     def _validation(self, images, y_index, X_val, y_val, seed):
         """``(train_rows, validation)``: the images that score each epoch are
         ``X_val`` when given, else a stratified part of ``X``; ``validation``
         is ``(images, class indices)`` or None."""
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass both X_val and y_val, or neither.")
-        if X_val is not None:
-            val_images = self._check_images(X_val, reset=False)
-            y_val = self._encode(y_val, val_images.shape[0])
-            unknown = np.setdiff1d(np.unique(y_val), self.classes_)
-            if unknown.size:
-                raise ValueError(f"y_val has labels {unknown.tolist()} that y does not have.")
-            y_val = torch.from_numpy(np.searchsorted(self.classes_, y_val))
-            return np.arange(images.shape[0]), (val_images, y_val)
+        val_images, y_val = check_validation_data(
+            X_val, y_val, self.classes_, lambda X_val: self._check_images(X_val, reset=False)
+        )
+        if val_images is not None:
+            return np.arange(images.shape[0]), (val_images, torch.from_numpy(y_val))
         if self.validation_fraction is None:
             return np.arange(images.shape[0]), None
         train_rows, val_rows = stratified_holdout(
@@ -410,13 +390,11 @@ class PolarityGANClassifier(ClassifierMixin, BaseEstimator):
     def _logits(self, X):
         check_is_fitted(self, "classifier_")
         images = self._check_images(X, reset=False)
-        device = resolve_device(self.device)
         logits = logits_of(
-            self.extractor_, self.classifier_, images, self._input_size, device,
+            self.extractor_, self.classifier_, images, self._input_size, self.device_,
             self.batch_size_inference,
         )  # fmt: skip
-        self.extractor_.cpu().eval()
-        self.classifier_.cpu()
+        self.extractor_.eval()
         return logits.double().cpu().numpy()
 
     def decision_function(self, X):

@@ -1,25 +1,16 @@
-"""Pieces of PolarityGANClassifier's fit: the validation split, the class
-weights, the anchors and the core's configuration."""
+"""Pieces of PolarityGANClassifier's fit: the class weights, the anchors and
+the core's configuration."""
+
+import math
+import numbers
 
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
 from .._core.layers import check_hidden_dims
-from .._core.polarity import PolarityGANConfig
-from .._core.polarity.end_to_end import EndToEndConfig
-from ..over_sampling._inputs import choose_anchors
-
-
-def stratified_holdout(y_index, fraction, random_state):
-    """``(train_rows, validation_rows)``: ``fraction`` of each class, rounded,
-    at least one image of every class with two or more, never its last one."""
-    train, validation = [], []
-    for k in np.unique(y_index):
-        rows = random_state.permutation(np.flatnonzero(y_index == k))
-        n_val = min(max(int(round(fraction * rows.size)), 1), rows.size - 1)
-        validation.append(rows[:n_val])
-        train.append(rows[n_val:])
-    return np.sort(np.concatenate(train)), np.sort(np.concatenate(validation))
+from .._core.polarity.anchors import choose_anchors
+from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
+from ..utils._validation import warn_single_sample_classes
 
 
 def class_weights(class_weight, classes, y_train):
@@ -35,12 +26,28 @@ def class_weights(class_weight, classes, y_train):
         unknown = set(class_weight) - set(classes.tolist())
         if unknown:
             raise ValueError(f"class_weight names classes {sorted(unknown)} that y does not have.")
+        for label, value in class_weight.items():
+            if (
+                not isinstance(value, numbers.Real)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise ValueError(
+                    f"class_weight[{label!r}]={value!r}: class weights must be finite "
+                    "numbers >= 0."
+                )
         weights = {int(np.searchsorted(classes, k)): v for k, v in class_weight.items()}
-        return tuple(float(weights.get(k, 1.0)) for k in present)
+        resolved = tuple(float(weights.get(k, 1.0)) for k in present)
+        if not any(resolved):
+            raise ValueError(
+                "class_weight gives every class a weight of 0: the loss would be 0/0. "
+                "Give at least one class a positive weight."
+            )
+        return resolved
     return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
 
 
-def generation_and_anchors(counts, y_train, max_anchors_per_class, random_state):
+def generation_and_anchors(classes, counts, y_train, max_anchors_per_class, random_state):
     """How many samples G makes per class (each class's deficit to the largest;
     one each when the data are balanced), and the training rows G combines,
     stacked class by class for the classes that get any."""
@@ -48,9 +55,8 @@ def generation_and_anchors(counts, y_train, max_anchors_per_class, random_state)
     generation = counts.max() - counts
     if not generation.any():  # balanced data: G makes every class alike
         generation = np.ones(n_classes, dtype=np.int64)
-    anchors = choose_anchors(
-        np.arange(n_classes), y_train, generation, max_anchors_per_class, random_state
-    )
+    anchors = choose_anchors(y_train, n_classes, max_anchors_per_class, random_state)
+    warn_single_sample_classes(classes, anchors, generation)
     anchor_rows = np.concatenate([anchors[k] for k in range(n_classes) if generation[k] > 0])
     return generation, anchor_rows
 

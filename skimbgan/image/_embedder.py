@@ -6,94 +6,15 @@ import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from .._core.backbones import LITE0_NAME, build_backbone
-from .._core.device import resolve_device
+from .._core.backbones import LITE0_NAME, build_seeded
 from .._core.images import embed
-from .._core.random import MAX_SEED, seeded
-
-
-def to_channels_first(X, channel_axis=None):
-    """Validate an image array and return it as float32 (n, C, H, W) in [0, 1].
-
-    Accepted: (n, H, W) grayscale; (n, H, W, C) or (n, C, H, W) with C in {1, 3}.
-    uint8 is divided by 255; floats must already lie in [0, 1]. When both axis 1
-    and the last axis could be channels, ``channel_axis`` (1 or -1) must say which.
-    """
-    if hasattr(X, "to_numpy"):
-        X = X.to_numpy()
-    X = np.asarray(X)
-    if X.dtype == object or not (
-        np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)
-    ):
-        raise ValueError(f"Images must be numeric arrays, got dtype {X.dtype}.")
-    if X.ndim == 2:
-        raise ValueError(
-            "Got a 2-D array: ImageEmbedder takes images of shape (n, H, W), "
-            "(n, H, W, C) or (n, C, H, W). Reshape flattened images first, e.g. "
-            "X.reshape(-1, 28, 28)."
-        )
-    if X.ndim == 3:
-        X = X[:, None]
-    elif X.ndim == 4:
-        first, last = X.shape[1] in (1, 3), X.shape[-1] in (1, 3)
-        if channel_axis is None:
-            if first and last:
-                raise ValueError(
-                    f"Ambiguous image layout {X.shape}: both axis 1 and the last axis "
-                    "could hold channels; set channel_axis=1 or channel_axis=-1."
-                )
-            if not first and not last:
-                raise ValueError(f"Images of shape {X.shape} have no channel axis of size 1 or 3.")
-            channel_axis = 1 if first else -1
-        if channel_axis in (-1, 3):
-            X = np.moveaxis(X, -1, 1)
-        elif channel_axis != 1:
-            raise ValueError(f"channel_axis must be 1 or -1, got {channel_axis!r}.")
-        if X.shape[1] not in (1, 3):
-            raise ValueError(f"Images must have 1 or 3 channels, got {X.shape[1]}.")
-    else:
-        raise ValueError(f"Images must be 3-D or 4-D arrays, got shape {X.shape}.")
-    if X.shape[0] == 0:
-        raise ValueError("Found an empty array of images.")
-    if np.issubdtype(X.dtype, np.integer):
-        if X.min() < 0 or X.max() > 255:
-            raise ValueError("Integer images must hold values in [0, 255].")
-        return (X / 255.0).astype(np.float32)
-    if not np.all(np.isfinite(X)):
-        raise ValueError("Images contain NaN or infinity.")
-    if X.min() < -1e-6 or X.max() > 1 + 1e-6:
-        raise ValueError("Float images must be scaled to [0, 1] (uint8 images are divided by 255).")
-    return X.astype(np.float32)
-
-
-def check_image_input(estimator, X, channel_axis, reset):
-    """Images for a classifier that takes them: float32 (n, C, H, W) in [0, 1].
-
-    Sparse input is refused; with ``reset`` the image shape is stored as
-    ``estimator.image_shape_``, otherwise ``X`` must have that shape.
-    """
-    if hasattr(X, "tocsr") or hasattr(X, "sparse"):
-        raise TypeError(f"{type(estimator).__name__} does not take sparse input.")
-    images = to_channels_first(X, channel_axis)
-    if reset:
-        estimator.image_shape_ = tuple(images.shape[1:])
-    elif tuple(images.shape[1:]) != estimator.image_shape_:
-        raise ValueError(
-            f"Images of shape (channels, height, width) = {tuple(images.shape[1:])}; "
-            f"the classifier was fitted on {estimator.image_shape_}."
-        )
-    return images
-
-
-def _build(backbone, weights, input_size, seed, mean=None, std=None):
-    # Random initialisation (weights=None, or layers a checkpoint does not
-    # cover) draws from a seeded, forked RNG: deterministic, global state untouched.
-    with seeded(seed, "cpu"):
-        return build_backbone(backbone, weights, mean=mean, std=std, input_size=input_size)
+from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._images import to_channels_first
+from ..utils._params import BACKBONE, COMMON, MEMORY, positive_int
+from ..utils._random import one_seed
 
 
 def _embed_array(
@@ -101,7 +22,7 @@ def _embed_array(
 ):
     """Module-level so that joblib.Memory can cache it (same arguments, same
     output; ``verbose`` is left out of the cache key)."""
-    spec = _build(backbone, weights, input_size, seed, mean, std)
+    spec = build_seeded(backbone, weights, input_size, seed, mean, std)
     out = embed(
         spec.module,
         images,
@@ -115,7 +36,9 @@ def _embed_array(
     return out.numpy()
 
 
-class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class ImageEmbedder(
+    FittedNetworksMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Turn images into embeddings with a pretrained network.
 
     Place it before a sampler or a classifier in a pipeline::
@@ -183,16 +106,15 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     """
 
     _parameter_constraints: dict = {
-        "backbone": [str, torch.nn.Module],
+        **COMMON,
+        "backbone": BACKBONE,
         "weights": [str, None],
         "input_size": [Interval(numbers.Integral, 8, None, closed="left"), None],
         "channel_axis": [numbers.Integral, None],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "memory": [None, str, joblib.Memory],
-        "verbose": ["verbose"],
+        "batch_size": positive_int(),
+        "memory": MEMORY,
     }
+    _fitted_networks = ("backbone_",)
 
     def __init__(
         self,
@@ -233,11 +155,11 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             The fitted transformer.
         """
         self._validate_params()
-        images = to_channels_first(X, self.channel_axis)
+        images = to_channels_first(X, self.channel_axis, type(self).__name__)
         self.device_ = resolve_device(self.device)
-        self._seed = int(check_random_state(self.random_state).randint(MAX_SEED))
-        spec = _build(self.backbone, self.weights, self.input_size, self._seed)
-        self.backbone_ = spec.module.eval()
+        self._seed = one_seed(self.random_state)
+        spec = build_seeded(self.backbone, self.weights, self.input_size, self._seed)
+        self.backbone_ = spec.module.to(self.device_).eval()
         self.n_features_out_ = spec.n_features
         self.input_size_ = spec.input_size
         self._mean, self._std = spec.mean, spec.std
@@ -264,7 +186,7 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             Pooled features of each image.
         """
         check_is_fitted(self, "backbone_")
-        images = to_channels_first(X, self.channel_axis)
+        images = to_channels_first(X, self.channel_axis, type(self).__name__)
         named = isinstance(self.backbone, str)
         if self.memory is not None and named:
             return check_memory(self.memory).cache(_embed_array, ignore=["verbose"])(
@@ -292,7 +214,6 @@ class ImageEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             self.batch_size,
             self.verbose,
         )
-        self.backbone_.cpu()
         return out.numpy()
 
     def __sklearn_tags__(self):

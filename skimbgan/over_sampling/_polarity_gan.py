@@ -6,24 +6,27 @@ import numpy as np
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._core.device import resolve_device
 from .._core.layers import check_hidden_dims
+from .._core.polarity.anchors import choose_anchors
+from .._core.polarity.recombination import most_uncertain, normalise_weights, recombine
 from .._core.polarity.training import (
     PolarityGANConfig,
     generate_weights,
     predict_proba,
     train_polarity_gan,
 )
-from .._core.random import MAX_SEED
 from ..metrics import UNCERTAINTY_MEASURES
-from ._inputs import choose_anchors, float_frame, scaling
+from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._random import named_seeds, one_seed
+from ..utils._scaling import scaling
+from ..utils._validation import warn_single_sample_classes
+from ._inputs import float_frame
 
 
-class PolarityGANSampler(BaseOverSampler):
+class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
     """Over-sample with Polarity-GAN: convex combinations near the class boundary.
 
     A generator ``G(z|k)`` outputs convex combinations of real samples of class
@@ -213,6 +216,7 @@ class PolarityGANSampler(BaseOverSampler):
     (538, 20)
     """
 
+    _fitted_networks = ("generator_", "critic_", "classifier_")
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -348,8 +352,7 @@ class PolarityGANSampler(BaseOverSampler):
 
     def _fit_resample(self, X, y):
         config = self._config()
-        random_state = check_random_state(self.random_state)
-        train_seed, generate_seed = random_state.randint(MAX_SEED, size=2)
+        seeds, stream = named_seeds(self.random_state, ("train", "generate"))
         self.device_ = resolve_device(self.device)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         n_classes = self.classes_.shape[0]
@@ -358,9 +361,9 @@ class PolarityGANSampler(BaseOverSampler):
         for label, n_new in self.sampling_strategy_.items():
             counts[np.searchsorted(self.classes_, label)] = n_new
 
-        self.anchor_indices_ = choose_anchors(
-            self.classes_, y_index, counts, self.max_anchors, random_state
-        )
+        anchors = choose_anchors(y_index, n_classes, self.max_anchors, stream)
+        warn_single_sample_classes(self.classes_, anchors, counts)
+        self.anchor_indices_ = dict(zip(self.classes_, anchors, strict=True))
         anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
         self._anchors = X[anchor_rows]
         self._unit, self._mean, self._scale = scaling(X)
@@ -379,18 +382,18 @@ class PolarityGANSampler(BaseOverSampler):
             torch.from_numpy(counts.astype(np.float32)),
             config,
             self.device_,
-            int(train_seed),
+            seeds.train,
             verbose=self.verbose,
         )
-        self.generator_ = trained.generator.cpu()
-        self.critic_ = trained.critic.cpu()
-        self.classifier_ = trained.classifier.cpu()
+        self.generator_ = trained.generator
+        self.critic_ = trained.critic
+        self.classifier_ = trained.classifier
         self.history_ = trained.history
         self.n_steps_ = trained.n_steps
         self.stop_reason_ = trained.stop_reason
 
         n_samples = dict(zip(self.classes_, counts, strict=True))
-        X_new, y_new = self._generate(n_samples, int(generate_seed), self.selection)[:2]
+        X_new, y_new = self._generate(n_samples, seeds.generate, self.selection)[:2]
         return np.vstack([X, X_new.astype(X.dtype, copy=False)]), np.hstack([y, y_new])
 
     def _standardise(self, X):
@@ -409,24 +412,13 @@ class PolarityGANSampler(BaseOverSampler):
         pool = wanted if selection is None else np.ceil(wanted * self.selection_pool)
         labels = np.repeat(np.arange(len(self.classes_)), pool.astype(np.int64))
         z, weights, index = generate_weights(self.generator_, torch.from_numpy(labels), seed)
-        weights = weights.double().numpy()
-        # the networks run in float32: renormalise so each row sums to 1 in
-        # float64 and the combination stays inside the hull to rounding
-        weights /= weights.sum(axis=1, keepdims=True)
-        index = index.numpy()
+        weights = normalise_weights(weights.double().cpu().numpy())
+        index = index.cpu().numpy()
         if selection is not None:
-            proba = predict_proba(self.classifier_, z).double().numpy()
-            proba /= proba.sum(axis=1, keepdims=True)
-            score = UNCERTAINTY_MEASURES[selection](proba)
-            keep = []
-            for k, n in enumerate(wanted):
-                members = np.flatnonzero(labels == k)
-                order = np.argsort(-score[members], kind="stable")
-                keep.append(np.sort(members[order[:n]]))
-            keep = np.concatenate(keep)
+            proba = normalise_weights(predict_proba(self.classifier_, z).double().cpu().numpy())
+            keep = most_uncertain(labels, UNCERTAINTY_MEASURES[selection](proba), wanted)
             labels, weights, index = labels[keep], weights[keep], index[keep]
-        anchors = self._anchors.astype(np.float64, copy=False) / self._unit
-        X_new = np.einsum("nc,ncf->nf", weights, anchors[index]) * self._unit
+        X_new = recombine(weights, self._anchors, index, self._unit)
         rows = np.concatenate(list(self.anchor_indices_.values()))[index]
         return X_new, self.classes_[labels], weights, rows
 
@@ -461,7 +453,7 @@ class PolarityGANSampler(BaseOverSampler):
                 "This sampler generated nothing during fit_resample (its sampling "
                 "strategy asked for no new samples), so it has no generator."
             )
-        seed = int(check_random_state(random_state).randint(MAX_SEED))
+        seed = one_seed(random_state)
         X_new, y_new, weights, rows = self._generate(n_samples, seed, None)
         X_new = X_new.astype(self._anchors.dtype, copy=False)
         if return_weights:

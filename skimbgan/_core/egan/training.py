@@ -6,12 +6,12 @@ samples. The caller (the ``EGANClassifier`` wrapper) computes them once,
 chooses the validation data and turns logits into predictions.
 """
 
-import copy
 import math
 from dataclasses import dataclass, field
 
 import torch
 
+from ..checkpoint import BestCheckpoint, frozen
 from ..history import History
 from ..progress import Progress
 from ..random import make_generator, seeded
@@ -38,8 +38,10 @@ class TrainedEGAN:
 
     ``best_step`` is the number of steps of the kept checkpoint (the last one
     when there was no validation data); ``best_score`` its validation score
-    (NaN without validation data); ``n_steps_run`` how many steps ran before
-    the budget or early stopping ended training.
+    (NaN without validation data or without a sound checkpoint); ``n_steps``
+    how many steps ran; ``stop_reason`` why training ended: ``"n_steps"``
+    (the budget), ``"n_iter_no_change"`` (early stopping) or ``"diverged"``
+    (a loss became infinite or NaN; training stops there).
     """
 
     generator: torch.nn.Module
@@ -47,8 +49,12 @@ class TrainedEGAN:
     history: dict = field(default_factory=dict)
     best_step: int = 0
     best_score: float = math.nan
-    n_steps_run: int = 0
-    stopped_early: bool = False
+    n_steps: int = 0
+    stop_reason: str = "n_steps"
+
+    @property
+    def diverged(self):
+        return self.stop_reason == "diverged"
 
 
 @torch.no_grad()
@@ -63,10 +69,6 @@ def batched_logits(discriminator, h, batch_size=1024):
 
 def _trainable(module):
     return [p for p in module.parameters() if p.requires_grad]
-
-
-def _snapshot(module):
-    return copy.deepcopy(module.state_dict())
 
 
 def train_egan(
@@ -123,12 +125,10 @@ def train_egan(
 
     opt_g = torch.optim.Adam(_trainable(generator), lr=cfg.generator_lr, betas=cfg.betas)
     opt_d = torch.optim.Adam(_trainable(discriminator), lr=cfg.discriminator_lr, betas=cfg.betas)
-    d_params = _trainable(discriminator)
 
     history = History()
-    best = dict(score=-math.inf, step=0, state=None)
-    waited = 0
-    stopped_early = False
+    best = BestCheckpoint((generator, discriminator), cfg.n_iter_no_change)
+    stop_reason = "n_steps"
     step = 0
     # Dropout draws from the global RNG: seed it, and restore it afterwards.
     with seeded(seed, device), Progress(cfg.n_steps, verbose, desc="eGAN") as progress:
@@ -143,8 +143,6 @@ def train_egan(
                 source = minority  # the paper: every minority sample, every step
 
             # D: majority is real, G(minority) is fake.
-            for p in d_params:
-                p.requires_grad_(True)
             with torch.no_grad():
                 fake = generator(source)
             real_logits = discriminator.from_prefix(real)
@@ -155,12 +153,11 @@ def train_egan(
             opt_d.step()
 
             # G: make D call its reconstructions majority.
-            for p in d_params:
-                p.requires_grad_(False)
-            loss_g = generator_loss(discriminator(generator(source)))
-            opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            opt_g.step()
+            with frozen(discriminator):
+                loss_g = generator_loss(discriminator(generator(source)))
+                opt_g.zero_grad(set_to_none=True)
+                loss_g.backward()
+                opt_g.step()
 
             values = {}
             if step % cfg.log_every == 0 or step == cfg.n_steps:
@@ -170,39 +167,31 @@ def train_egan(
                     real_logit=real_logits.mean().item(),
                     fake_logit=fake_logits.mean().item(),
                 )
+                if not all(math.isfinite(v) for v in values.values()):
+                    history.record(step=step, **values)
+                    stop_reason = "diverged"
+                    break
             if validation is not None and (step % cfg.eval_every == 0 or step == cfg.n_steps):
                 score = float(score_fn(batched_logits(discriminator, val_h), val_minority))
                 values["validation_score"] = score
-                if score > best["score"]:
-                    best = dict(
-                        score=score,
-                        step=step,
-                        state=(_snapshot(generator), _snapshot(discriminator)),
-                    )
-                    waited = 0
-                else:
-                    waited += 1
+                best.update(score, step)
             if values:
                 history.record(step=step, **values)
             progress.update(
                 1, **{k: v for k, v in values.items() if k != "real_logit" and k != "fake_logit"}
             )
-            if cfg.n_iter_no_change is not None and waited >= cfg.n_iter_no_change:
-                stopped_early = True
+            if best.exhausted:
+                stop_reason = "n_iter_no_change"
                 break
-    for p in d_params:
-        p.requires_grad_(True)
-    if best["state"] is not None:
-        generator.load_state_dict(best["state"][0])
-        discriminator.load_state_dict(best["state"][1])
+    kept = best.restore()
     generator.eval()
     discriminator.eval()
     return TrainedEGAN(
         generator,
         discriminator,
         history.as_dict(),
-        best_step=best["step"] if best["state"] is not None else step,
-        best_score=best["score"] if best["state"] is not None else math.nan,
-        n_steps_run=step,
-        stopped_early=stopped_early,
+        best_step=best.position if kept else step,
+        best_score=best.score if kept else math.nan,
+        n_steps=step,
+        stop_reason=stop_reason,
     )

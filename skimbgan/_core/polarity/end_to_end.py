@@ -24,14 +24,14 @@ F and C are fine-tuned with cross-entropy alone, the ablation that tells the
 GAN's contribution from the fine-tuning's.
 """
 
-import copy
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from torch.nn import functional as F
 
+from ..checkpoint import BestCheckpoint, frozen
 from ..history import History
 from ..images import embed, preprocess
 from ..optim import Adam
@@ -46,28 +46,7 @@ from .steps import (
     label_distributions,
     refresh_anchors,
 )
-from .training import PolarityGANConfig
-
-
-@dataclass
-class EndToEndConfig:
-    """Hyper-parameters of one end-to-end fit (see ``PolarityGANClassifier``)."""
-
-    n_epochs: int = 8
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    weight_decay: float = 1e-4
-    augment: bool = True
-    use_gan: bool = True
-    gan_steps: int = 1
-    refresh_every: int = 50
-    class_weight: tuple | None = None
-    balanced_sampling: bool = False
-    logit_adjustment: float = 0.0
-    n_iter_no_change: int | None = None
-    batch_size_inference: int = 256
-    log_every: int = 10
-    gan: PolarityGANConfig = field(default_factory=PolarityGANConfig)
+from .config import EndToEndConfig
 
 
 @dataclass
@@ -82,7 +61,7 @@ class TrainedEndToEnd:
     history: dict
     best_epoch: int
     best_score: float
-    n_epochs_run: int
+    n_epochs: int
 
 
 def augment(images, pad, rng):
@@ -98,6 +77,16 @@ def augment(images, pad, rng):
         crop = padded[i, :, dy[i] : dy[i] + height, dx[i] : dx[i] + width]
         out[i] = crop.flip(-1) if flip[i] else crop
     return out
+
+
+def batch_bounds(n, batch_size):
+    """``(start, stop)`` of each batch of an epoch of ``n`` rows. A last batch
+    of a single row joins the one before it: a BatchNorm layer in training
+    mode cannot normalise one sample."""
+    starts = list(range(0, n, batch_size))
+    if len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()
+    return list(zip(starts, starts[1:] + [n], strict=True))
 
 
 def epoch_rows(y, balanced, rng):
@@ -234,10 +223,13 @@ def train_end_to_end(
     if cfg.use_gan:
         deficit_p, uniform_p = label_distributions(generation_counts, device)
 
-    n_batches = math.ceil(images.shape[0] / cfg.batch_size)
+    bounds = batch_bounds(images.shape[0], cfg.batch_size)
+    n_batches = len(bounds)
     total = cfg.n_epochs * n_batches
     f_params = [p for p in extractor.parameters() if p.requires_grad]
-    opt_f = torch.optim.AdamW(f_params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+    opt_f = None  # nothing of F trains with trainable_stages=0
+    if f_params:
+        opt_f = torch.optim.AdamW(f_params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     opt_c = torch.optim.AdamW(
         classifier.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
     )
@@ -249,8 +241,7 @@ def train_end_to_end(
     opt_d = Adam(critic.parameters(), lr=gcfg.critic_lr, betas=gcfg.betas)
 
     history = History()
-    best = (-math.inf, 0, None)
-    quiet = 0
+    best = BestCheckpoint((extractor, classifier), cfg.n_iter_no_change)
     epoch = 0
     step = 0
     with Progress(total, verbose, desc="PolarityGAN end to end") as progress:
@@ -258,8 +249,8 @@ def train_end_to_end(
             started = time.perf_counter()
             order = epoch_rows(y, cfg.balanced_sampling, rng)
             sums = {}
-            for start in range(0, order.shape[0], cfg.batch_size):
-                rows = order[start : start + cfg.batch_size]
+            for start, stop in bounds:
+                rows = order[start:stop]
                 x = images[rows]
                 if cfg.augment:
                     x = augment(x, pad, rng)
@@ -306,21 +297,10 @@ def train_end_to_end(
                 pred = logits.argmax(1).cpu().numpy()
                 row["validation_macro_f1"] = score_fn(val_y.numpy(), pred)
             history.record(epoch=epoch, step=step, **row)
-            score = row.get("validation_macro_f1", 0.0)
-            if validation is None or score > best[0]:
-                snapshot = (
-                    copy.deepcopy(extractor.state_dict()),
-                    copy.deepcopy(classifier.state_dict()),
-                )
-                best = (score, epoch, snapshot)
-                quiet = 0
-            else:
-                quiet += 1
-                if cfg.n_iter_no_change is not None and quiet >= cfg.n_iter_no_change:
-                    break
-    score, best_epoch, (f_state, c_state) = best
-    extractor.load_state_dict(f_state)
-    classifier.load_state_dict(c_state)
+            best.update(row.get("validation_macro_f1", 0.0), epoch, keep=validation is None)
+            if best.exhausted:
+                break
+    best.restore()
     extractor.eval()
     classifier.eval()
     return TrainedEndToEnd(
@@ -329,8 +309,8 @@ def train_end_to_end(
         generator.eval() if cfg.use_gan else None,
         critic.eval() if cfg.use_gan else None,
         history.as_dict(),
-        best_epoch,
-        score if validation is not None else math.nan,
+        best.position,
+        best.score if validation is not None else math.nan,
         epoch,
     )
 
@@ -363,17 +343,14 @@ def _batch(
     sched_f, sched_c = scheds
     values = {}
     # line 2: F through the fixed C
-    for parameter in classifier.parameters():
-        parameter.requires_grad_(False)
-    h = extractor.features(x)
-    loss_f = loss_fn(classifier(h), labels)
-    if sched_f is not None:
-        opt_f.zero_grad()
-        loss_f.backward()
-        opt_f.step()
-        sched_f.step()
-    for parameter in classifier.parameters():
-        parameter.requires_grad_(True)
+    with frozen(classifier):
+        h = extractor.features(x)
+        loss_f = loss_fn(classifier(h), labels)
+        if opt_f is not None:
+            opt_f.zero_grad()
+            loss_f.backward()
+            opt_f.step()
+            sched_f.step()
     values["feature_loss"] = loss_f.item()
     real = h.detach()
     if not cfg.use_gan:

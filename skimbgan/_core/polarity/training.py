@@ -14,6 +14,7 @@ from ..history import History
 from ..optim import Adam
 from ..progress import Progress
 from ..random import make_generator
+from .config import PolarityGANConfig
 from .networks import ConditionalCritic, ConvexGenerator, MLPClassifier, draw_rows
 from .steps import (
     build_networks,
@@ -22,36 +23,6 @@ from .steps import (
     generator_step,
     label_distributions,
 )
-
-
-@dataclass
-class PolarityGANConfig:
-    """Hyper-parameters of one Polarity-GAN fit (see ``PolarityGANSampler``)."""
-
-    n_steps: int = 200
-    batch_size: int = 128
-    n_critic: int = 1
-    noise_dim: int = 32
-    hidden_dims: tuple = (128, 128)
-    generator_lr: float = 3e-3
-    critic_lr: float = 2e-3
-    classifier_lr: float = 2e-3
-    betas: tuple = (0.6, 0.9)
-    gp_weight: float = 10.0
-    classifier_weight: float = 1.0
-    n_neighbors: int | None = 5
-    max_anchor_weight: float = 0.75
-    init: str = "random"
-    pretrain_steps: int = 300
-    log_every: int = 10
-    # convergence: every check_every steps, how far a fixed probe of generated
-    # samples moved; stop after n_iter_no_change checks below tol (None: never)
-    tol: float | None = None
-    n_iter_no_change: int = 2
-    check_every: int = 50
-    probe_size: int = 256
-    # widths of C's hidden layers; None: the same as hidden_dims
-    classifier_hidden_dims: tuple | None = None
 
 
 @dataclass

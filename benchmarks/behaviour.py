@@ -1,0 +1,101 @@
+"""Fingerprints of every estimator's output on fixed seeds.
+
+Run before and after a refactoring that must not change behaviour: the same
+lines must come out. Small settings, a few seconds on a CPU.
+
+    python -m benchmarks.behaviour
+"""
+
+import hashlib
+
+import numpy as np
+import torch
+from imblearn.datasets import make_imbalance
+from sklearn.datasets import make_classification
+from torch import nn
+
+from skimbgan import EGANClassifier, ImageEmbedder, PolarityGANClassifier, PolarityGANSampler
+
+
+class TinyNet(nn.Sequential):
+    """A small backbone of the user's kind, splittable at any child."""
+
+    def __init__(self):
+        super().__init__(
+            nn.Conv2d(3, 4, 3, padding=1),
+            nn.BatchNorm2d(4),
+            nn.ReLU(),
+            nn.Conv2d(4, 6, 3, stride=2, padding=1),
+        )
+
+
+def tiny_backbone():
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        return TinyNet()
+
+
+def digest(*arrays):
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(np.asarray(a))
+        h.update(str(a.dtype).encode() + str(a.shape).encode() + a.tobytes())
+    return h.hexdigest()[:16]
+
+
+def tables():
+    X, y = make_classification(
+        n_samples=400, n_features=5, n_informative=3, n_redundant=0, random_state=0
+    )
+    return make_imbalance(X, y, sampling_strategy={0: 180, 1: 20}, random_state=0)
+
+
+def images(n_per_class=(24, 8, 6), size=16, seed=0):
+    rng = np.random.RandomState(seed)
+    X, y = [], []
+    for k, n in enumerate(n_per_class):
+        base = rng.uniform(0, 1, (1, size, size, 3)) * (k + 1) / len(n_per_class)
+        X.append(np.clip(base + rng.normal(0, 0.1, (n, size, size, 3)), 0, 1))
+        y += [k] * n
+    return np.concatenate(X).astype(np.float32), np.array(y)
+
+
+def fingerprints():
+    X, y = tables()
+    out = {}
+    sampler = PolarityGANSampler(
+        n_steps=40, pretrain_steps=10, batch_size=32, hidden_dims=(16,), noise_dim=4,
+        device="cpu", random_state=0,
+    )
+    out["PolarityGANSampler.fit_resample"] = digest(*sampler.fit_resample(X, y))
+    egan = EGANClassifier(
+        n_steps=60, hidden_dims=(16,), latent_dim=8, batch_size=32, eval_every=10,
+        device="cpu", random_state=0,
+    ).fit(X, y)
+    out["EGANClassifier(features)"] = digest(egan.score_samples(X), egan.predict(X))
+    Xi, yi = images()
+    binary = yi > 0
+    egan_img = EGANClassifier(
+        input_type="images", input_size=32, n_steps=6, batch_size=8, latent_dim=8,
+        eval_every=2, validation_fraction=None, device="cpu", random_state=0,
+        generator_backbone=tiny_backbone(), discriminator_backbone=tiny_backbone(),
+    ).fit(Xi, binary)
+    out["EGANClassifier(images)"] = digest(egan_img.score_samples(Xi), egan_img.predict(Xi))
+    for use_gan in (True, False):
+        clf = PolarityGANClassifier(
+            backbone=tiny_backbone(), input_size=16, n_epochs=2, batch_size=8,
+            use_gan=use_gan, device="cpu", random_state=0,
+        ).fit(Xi, yi)
+        out[f"PolarityGANClassifier(use_gan={use_gan})"] = digest(
+            clf.predict_proba(Xi), clf.predict(Xi)
+        )
+    embedder = ImageEmbedder(
+        backbone=tiny_backbone(), weights=None, input_size=16, device="cpu", random_state=0
+    )
+    out["ImageEmbedder"] = digest(embedder.fit_transform(Xi))
+    return out
+
+
+if __name__ == "__main__":
+    for name, value in fingerprints().items():
+        print(f"{name:40s} {value}")
