@@ -6,9 +6,9 @@ import platform
 import shlex
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from . import _data, _methods, _report, _run
+from . import _checks, _data, _methods, _report, _run
 
 DESCRIPTION = """\
 Compare ways of handling class imbalance (class weights, a tuned threshold,
@@ -26,6 +26,12 @@ examples:
   skimbgan benchmark --data my.csv --target label --methods threshold,smote+threshold,polarity
   skimbgan benchmark --methods smote,polarity:n_steps=400,polarity+threshold
 """
+
+
+def _version():
+    from .. import __version__
+
+    return __version__
 
 
 def build_parser():
@@ -76,72 +82,55 @@ def build_parser():
     parser.add_argument("--device", default="cpu", help="device of the GAN methods")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--version", action="version", version=f"skimbgan {_version()}")
     return parser
 
 
-def _positive(parser, value, name):
-    if value is not None and value < 1:
-        parser.error(f"{name} must be a positive integer, got {value}.")
-
-
 def main(argv=None):
+    """Run the command; returns the exit status: 0 when runs finished, 1 when
+    every run failed, 2 for bad input (every problem listed, nothing run), 130
+    when interrupted."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     args.command_line = " ".join(shlex.quote(a) for a in argv)
-    _positive(parser, args.folds, "--folds")
-    _positive(parser, args.repeats, "--repeats")
-    try:
-        methods = _methods.parse_methods(args.methods)
-        classifiers = _methods.parse_classifiers(args.classifiers)
-        names, profile = _data.expand(args.data)
-        _data.check_names(names)
-    except ValueError as exc:
-        parser.error(str(exc))
+    problems, (methods, classifiers, names, profile) = _checks.argument_problems(args)
     folds = args.folds or (profile["folds"] if profile else 5)
-    if folds < 2:
-        parser.error("--folds must be at least 2.")
     repeats = args.repeats or (profile["repeats"] if profile else 2)
-    if args.scheduler:
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
-            parser.error("--scheduler needs Dask: pip install 'dask[distributed]'.")
-    return run(args, methods, classifiers, names, folds, repeats)
+    if problems:  # still look at the files, to list their problems too
+        names = [n for n in names if _data.is_file(n)]
+    cache = os.path.join(args.out, "cache", "embeddings")
+    datasets, load_errors = _checks.load_all(names, args.target, max(folds, 2), cache)
+    if problems or not datasets:
+        problems += [f"{name}: {error}" for name, error in load_errors]
+        if not problems:
+            problems.append("no data set to run on")
+        _checks.report(problems)
+        print("nothing was run; see `skimbgan benchmark --help`.", file=sys.stderr)
+        return 2
+    for name, error in load_errors:
+        print(f"skipping data set {name}: {error}", file=sys.stderr)
+    return run(args, methods, classifiers, Plan(datasets, load_errors, folds, repeats))
 
 
-def run(args, methods, classifiers, names, folds, repeats):
+def run(args, methods, classifiers, plan):
     os.makedirs(args.out, exist_ok=True)
-    datasets, load_errors = [], []
-    for name in names:
-        try:
-            dataset = _data.load(name, args.target, os.path.join(args.out, "cache", "embeddings"))
-        except Exception as exc:  # reported, not fatal
-            load_errors.append((name, f"{type(exc).__name__}: {exc}"))
-            print(f"skipping data set {name}: {exc}", file=sys.stderr)
-            continue
-        if int(dataset.y.sum()) < folds:
-            load_errors.append(
-                (name, f"{int(dataset.y.sum())} minority samples: fewer than --folds {folds}")
-            )
-            print(f"skipping data set {name}: too few minority samples", file=sys.stderr)
-            continue
-        datasets.append(dataset)
+    plan.methods, plan.classifiers = methods, classifiers
     start = time.time()
     tasks, splits = _run.make_tasks(
-        datasets, methods, classifiers, folds, repeats, args.seed, args.device
+        plan.datasets, methods, classifiers, plan.folds, plan.repeats, args.seed, args.device
     )
+    plan.n_tasks = len(tasks)
     rows, interrupted = _run.execute(
         tasks,
         splits,
-        datasets,
+        plan.datasets,
         os.path.join(args.out, "cache"),
         n_jobs=args.n_jobs,
         device=args.device,
         progress=not args.quiet,
         scheduler=args.scheduler,
     )
-    plan = Plan(datasets, load_errors, methods, classifiers, folds, repeats, len(tasks))
     write_outputs(args, plan, rows, time.time() - start, interrupted)
     if interrupted:
         print(
@@ -149,6 +138,9 @@ def run(args, methods, classifiers, names, folds, repeats):
             file=sys.stderr,
         )
         return 130
+    if not any(row["error"] == "" for row in rows):
+        print("no run finished: every run failed (see summary.md).", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -158,11 +150,35 @@ class Plan:
 
     datasets: list
     load_errors: list
-    methods: list
-    classifiers: list
     folds: int
     repeats: int
-    n_tasks: int
+    methods: list = field(default_factory=list)
+    classifiers: list = field(default_factory=list)
+    n_tasks: int = 0
+
+
+def describe(dataset):
+    """A data set's size, features, minority label and imbalance, for the summary."""
+    n_minority = int(dataset.y.sum())
+    note = f"; {dataset.note}" if dataset.note else ""
+    return (
+        f"{dataset.name} ({len(dataset.y)} samples, {dataset.X.shape[1]} features, minority "
+        f"label {dataset.minority_label!r}: {n_minority} samples{note}; imbalance "
+        f"{dataset.imbalance_ratio:.1f}:1)"
+    )
+
+
+def runs_line(rows, n_tasks, interrupted):
+    """How many runs were planned, finished, failed and not run."""
+    failed = sum(row["error"] != "" for row in rows)
+    text = f"Runs: {n_tasks} planned, {len(rows) - failed} finished, {failed} failed"
+    if failed:
+        text += " (listed at the end)"
+    if len(rows) < n_tasks:
+        text += f", {n_tasks - len(rows)} not run"
+        if interrupted:
+            text += " (interrupted: re-run the same command to resume)"
+    return text
 
 
 def write_outputs(args, plan, rows, seconds, interrupted):
@@ -185,11 +201,7 @@ def write_outputs(args, plan, rows, seconds, interrupted):
 
     import skimbgan
 
-    described = "; ".join(
-        f"{d.name} ({len(d.y)} samples, {d.X.shape[1]} features, imbalance "
-        f"{d.imbalance_ratio:.1f}:1)"
-        for d in datasets
-    )
+    described = "; ".join(describe(d) for d in datasets)
     header = "\n".join(
         [
             "# skimbgan benchmark",
@@ -203,8 +215,7 @@ def write_outputs(args, plan, rows, seconds, interrupted):
             f"Methods: {', '.join(m.name for m in methods)}. Classifiers: "
             + ", ".join(f"{c} ({_methods.CLASSIFIERS[c]})" for c in classifiers)
             + ".",
-            f"Runs: {len(rows)} of {n_tasks} finished"
-            + (" (interrupted: re-run the same command to resume)" if interrupted else "")
+            runs_line(rows, n_tasks, interrupted)
             + f"; wall time of this invocation {seconds:.0f} s (cached runs count as zero), "
             + (f"Dask cluster {args.scheduler}." if args.scheduler else f"{args.n_jobs} job(s)."),
             f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), Python "
@@ -221,7 +232,9 @@ def write_outputs(args, plan, rows, seconds, interrupted):
         f.write(text + "\n")
     written = []
     if len(df) and not args.no_plots:
-        written = _report.plots(df, classifiers, args.metric, args.out)
+        from ._plots import plots
+
+        written = plots(df, classifiers, args.metric, args.out)
     print(text)
     print(
         f"\nwritten: {args.out}/results.csv, {args.out}/summary.md"

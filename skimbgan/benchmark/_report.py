@@ -1,12 +1,13 @@
-"""The benchmark's outputs: raw CSV, Markdown summary with tests, PNG plots.
+"""The benchmark's outputs: raw CSV and Markdown summary with tests (plots: ``_plots``).
 
 Statistics come from scipy (Friedman, Wilcoxon signed-rank), scikit-posthocs
 (Nemenyi post-hoc test and the critical-difference diagram) and statsmodels
 (Holm's correction). Data sets are the unit of every test (Demšar, 2006): a
-method's score on a data set is its mean over that data set's splits.
+method's score on a data set is its mean over that data set's splits, and a
+method that did not finish every split of a data set has no score there. The
+comparison (means, ranks, tests, plots) uses the data sets where every compared
+method finished every split; see :func:`complete`.
 """
-
-import os
 
 import numpy as np
 
@@ -34,14 +35,91 @@ def results_frame(rows, classifiers):
 
 
 def per_dataset(df, metric):
-    """Data sets x methods: mean of ``metric`` over splits (finished runs only)."""
+    """Data sets x methods: mean of ``metric`` over splits, NaN where the method
+    did not finish every split of that data set (a failed or missing split).
+
+    A data set's splits are those any of its rows has (failed runs included).
+    """
+    counts = finished_counts(df)
     ok = df[df.error == ""]
-    return ok.groupby(["dataset", "method"])[metric].mean().unstack("method")
+    table = ok.groupby(["dataset", "method"])[metric].mean().unstack("method")
+    table = table.reindex(index=counts.index, columns=counts.columns)
+    return table.where(counts.eq(counts.attrs["n_splits"], axis=0))
+
+
+def finished_counts(df):
+    """Data sets x methods: the number of finished splits; ``attrs["n_splits"]``
+    holds each data set's number of splits."""
+    n_splits = df.groupby("dataset").split.nunique()
+    ok = df[df.error == ""]
+    counts = ok.groupby(["dataset", "method"]).size().unstack("method")
+    methods = sorted(df.method.unique())
+    counts = counts.reindex(index=n_splits.index, columns=methods).fillna(0).astype(int)
+    counts.attrs["n_splits"] = n_splits
+    return counts
 
 
 def complete(table):
-    """Only the data sets every method finished: rank-based tests need them all."""
+    """The data sets every compared method finished on every split.
+
+    A method that finished no data set on every split is left out first (else
+    it would empty the comparison); of the others, only data sets without a
+    gap remain: rank-based tests need them all.
+    """
+    table = table.dropna(axis=1, how="all")
     return table.dropna(axis=0, how="any")
+
+
+def accounting(df, table):
+    """Markdown lines saying which data sets and methods the comparison left out and why."""
+    counts = finished_counts(df)
+    n_splits = counts.attrs["n_splits"]
+    kept = complete(table)
+    dropped = [m for m in table.columns if m not in kept.columns]
+    lines = [
+        f"Compared on {len(kept)} of {len(table)} data sets: those where every compared "
+        "method finished every split (means, ranks, tests and plots all use these)."
+    ]
+    if dropped:
+        lines.append(
+            "Not compared (no data set finished on every split): "
+            + ", ".join(f"`{m}`" for m in dropped)
+            + "."
+        )
+    gaps = []
+    for dataset in table.index.difference(kept.index, sort=False):
+        short = [
+            f"`{m}` {n_splits[dataset] - counts.at[dataset, m]} of {n_splits[dataset]} "
+            "splits failed or missing"
+            for m in kept.columns
+            if counts.at[dataset, m] < n_splits[dataset]
+        ]
+        gaps.append(f"{dataset} ({'; '.join(short)})")
+    if gaps:
+        lines.append("Left out: " + ", ".join(gaps) + ".")
+    return lines
+
+
+def overview(df, metric):
+    """Methods x (rank on ``metric``, every metric, fit time): means over the
+    compared data sets (:func:`complete`) of the per-data-set means."""
+    import pandas as pd
+
+    kept = complete(per_dataset(df, metric))
+    means = pd.DataFrame(
+        {
+            m: per_dataset(df, m).loc[kept.index, kept.columns].mean()
+            for m in METRICS + ("fit_seconds",)
+        }
+    )
+    means.insert(0, f"rank ({metric})", friedman_nemenyi(per_dataset(df, metric))[3])
+    return means
+
+
+def gaps_as_dashes(table):
+    """Markdown of a per-data-set table, a data set a method did not finish as '-'."""
+    text = table.round(3).astype(object).where(table.notna(), None)
+    return text.to_markdown(missingval="-")
 
 
 def friedman_nemenyi(table):
@@ -101,7 +179,6 @@ def paired_against(table, reference):
 
 def summary(df, classifiers, metric, header):
     """The Markdown summary."""
-    import pandas as pd
 
     lines = [header, ""]
     errors = df[df.error != ""]
@@ -113,30 +190,36 @@ def summary(df, classifiers, metric, header):
         if (sub.error == "").sum() == 0:
             lines += ["No run finished with this classifier (see the failures below).", ""]
             continue
-        means = {}
-        for m in METRICS + ("fit_seconds",):
-            table = per_dataset(sub, m)
-            means[m] = table.mean()
-        overview = pd.DataFrame(means)
         table = per_dataset(sub, metric)
+        kept = complete(table)
+        lines += [" ".join(accounting(sub, table)), ""]
+        if kept.empty:
+            lines += [
+                f"{metric} per data set (mean over splits; -: a split failed or is missing):",
+                "",
+                gaps_as_dashes(table),
+                "",
+            ]
+            continue
         stat, p, nemenyi, ranks = friedman_nemenyi(table)
-        overview.insert(0, f"rank ({metric})", ranks)
+        means = overview(sub, metric)
         lines += [
-            f"Mean over data sets of the per-data-set means (rank: mean rank on {metric} "
-            "over the data sets every method finished, 1 = best):",
+            f"Mean over the {len(kept)} compared data sets of the per-data-set means "
+            f"(rank: mean rank on {metric}, 1 = best):",
             "",
-            overview.sort_values(f"rank ({metric})").round(3).to_markdown(),
+            means.sort_values(f"rank ({metric})").round(3).to_markdown(),
             "",
-            f"{metric} per data set (mean over splits):",
+            f"{metric} per data set (mean over splits; -: the method did not finish every "
+            "split of that data set):",
             "",
-            table.round(3).to_markdown(),
+            gaps_as_dashes(table),
             "",
         ]
-        n_complete = len(complete(table))
+        n_complete = len(kept)
         if np.isnan(stat):
             lines += [
                 f"Friedman test: needs at least 3 methods and 2 data sets finished by every "
-                f"method (here {table.shape[1]} methods, {n_complete} data sets).",
+                f"method (here {kept.shape[1]} methods, {n_complete} data sets).",
                 "",
             ]
         else:
@@ -176,69 +259,3 @@ def summary(df, classifiers, metric, header):
         failed = grouped.agg(["count", "first"]).rename(columns={"first": "first error"})
         lines += [failed.to_markdown(), ""]
     return "\n".join(lines)
-
-
-def plots(df, classifiers, metric, out):
-    """PNG plots; returns the paths written."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import scikit_posthocs as sp
-
-    written = []
-    ok = df[df.error == ""]
-    if ok.empty:
-        return written
-    for clf in classifiers:
-        table = per_dataset(ok[ok.classifier == clf], metric)
-        stat, p, nemenyi, ranks = friedman_nemenyi(table)
-        if nemenyi is None:
-            continue
-        fig, ax = plt.subplots(figsize=(8, 0.4 * len(ranks) + 1.5))
-        sp.critical_difference_diagram(ranks, nemenyi, ax=ax)
-        ax.set_title(
-            f"{metric}, {clf}: mean rank over {len(complete(table))} data sets "
-            f"(Friedman p = {p:.3g}; bars join methods Nemenyi does not separate)"
-        )
-        path = os.path.join(out, f"cd-{clf}-{metric}.png")
-        fig.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(fig)
-        written.append(path)
-
-    methods = sorted(ok.method.unique())
-    for m in (metric, "average_precision") if metric != "average_precision" else (metric,):
-        fig, axes = plt.subplots(
-            1,
-            len(classifiers),
-            figsize=(5 * len(classifiers), 0.35 * len(methods) + 2),
-            squeeze=False,
-            sharey=True,
-        )
-        for ax, clf in zip(axes[0], classifiers, strict=True):
-            sub = ok[ok.classifier == clf]
-            data = [sub[sub.method == name][m].dropna().to_numpy() for name in methods]
-            ax.boxplot(data, orientation="horizontal", tick_labels=methods)
-            ax.set_title(f"{clf}: {m} per split")
-        fig.tight_layout()
-        path = os.path.join(out, f"distribution-{m}.png")
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        written.append(path)
-
-    fig, ax = plt.subplots(figsize=(7, 5))
-    for clf, marker in zip(classifiers, "os^", strict=False):
-        sub = ok[ok.classifier == clf].groupby("method")[[metric, "fit_seconds"]].mean()
-        ax.scatter(sub.fit_seconds, sub[metric], marker=marker, label=clf)
-        for name, row in sub.iterrows():
-            ax.annotate(name, (row.fit_seconds, row[metric]), fontsize=7)
-    ax.set_xscale("log")
-    ax.set_xlabel("mean fit time per split (s, log scale)")
-    ax.set_ylabel(f"mean {metric}")
-    ax.legend(title="classifier")
-    ax.set_title("fit time against quality")
-    path = os.path.join(out, f"time-vs-{metric}.png")
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    written.append(path)
-    return written

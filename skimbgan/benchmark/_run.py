@@ -114,6 +114,8 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
                         code=code.get(method.base, ""),
                         device=device if method.base in OWN_CODE else "",
                     )
+                    if method.capped:  # runs made before the cap failed on small minorities
+                        identity["neighbours"] = "capped at n_minority - 1"
                     text = json.dumps(identity, sort_keys=True, default=str)
                     key = f"{dataset.name}-{split}-" + hashlib.sha1(text.encode()).hexdigest()[:16]
                     tasks.append(
