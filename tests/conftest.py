@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
+import torch
 from sklearn.datasets import load_wine, make_classification
+from torch import nn
 
 from skimbgan import PolarityGANSampler
 
@@ -43,3 +45,23 @@ def multiclass_data():
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
+
+
+class TinyNet(nn.Sequential):
+    """A user's own backbone, splittable at any child: two convolutions with a
+    BatchNorm between them, 6 features."""
+
+    def __init__(self):
+        super().__init__(
+            nn.Conv2d(3, 4, 3, padding=1),
+            nn.BatchNorm2d(4),
+            nn.ReLU(),
+            nn.Conv2d(4, 6, 3, stride=2, padding=1),
+        )
+
+
+def tiny_backbone():
+    """A TinyNet initialised the same way every time, global RNG untouched."""
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        return TinyNet()

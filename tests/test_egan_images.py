@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from .conftest import TinyNet
 from skimbgan import EGANClassifier
 from skimbgan._core.backbones import build_backbone, split_backbone
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
@@ -24,18 +25,6 @@ TINY = dict(
     device="cpu",
     random_state=0,
 )
-
-
-class TinyNet(nn.Sequential):
-    """A user's own backbone, splittable at any child."""
-
-    def __init__(self):
-        super().__init__(
-            nn.Conv2d(3, 4, 3, padding=1),
-            nn.BatchNorm2d(4),
-            nn.ReLU(),
-            nn.Conv2d(4, 6, 3, stride=2, padding=1),
-        )
 
 
 def tiny(**params):

@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from .conftest import TinyNet
 from skimbgan import PolarityGANClassifier
 from skimbgan._core.polarity.end_to_end import augment, epoch_rows, make_loss
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
@@ -23,18 +24,6 @@ TINY = dict(
     device="cpu",
     random_state=0,
 )
-
-
-class TinyNet(nn.Sequential):
-    """A user's own backbone, splittable at any child."""
-
-    def __init__(self):
-        super().__init__(
-            nn.Conv2d(3, 4, 3, padding=1),
-            nn.BatchNorm2d(4),
-            nn.ReLU(),
-            nn.Conv2d(4, 6, 3, stride=2, padding=1),
-        )
 
 
 def tiny(**params):
