@@ -6,15 +6,24 @@
 #   bash dev.sh docs        install the docs dependencies, build the site with every gallery
 #                           example executed, warnings as errors, then check its internal
 #                           links (docs/_build/html/index.html)
-# Both are safe to re-run: pip skips what is already installed.
+#   bash dev.sh lint        ruff's lint and format checks (the pinned ruff)
+#   bash dev.sh test-min    the tests against the lowest versions pyproject.toml allows,
+#                           in a fresh virtual environment (.venv-min)
+# All are safe to re-run: pip skips what is already installed. Run them inside a
+# virtual environment of yours (python3 -m venv .venv && . .venv/bin/activate).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
-# torch/torchvision are pinned (see .ci/constraints.txt for why).
+# Where torch is not installed yet, torch/torchvision come pinned (see
+# .ci/constraints.txt for why). A torch the user installed (a CPU build, say)
+# is kept: pip only checks that it satisfies pyproject.toml's range.
 pip_install() {
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check \
-        -c .ci/constraints.txt "$@"
+    local constraints=()
+    if ! "$PYTHON" -c "import torch" >/dev/null 2>&1; then
+        constraints=(-c .ci/constraints.txt)
+    fi
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check "${constraints[@]}" "$@"
 }
 
 # Fashion-MNIST for the image tests and examples (Debian's package; as root).
@@ -57,8 +66,22 @@ docs)
     "$PYTHON" docs/check_links.py docs/_build/html
     echo "built: docs/_build/html/index.html (open it in a browser)"
     ;;
+lint)
+    shift
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check "ruff==0.17.6"
+    "$PYTHON" -m ruff check . "$@"
+    "$PYTHON" -m ruff format --check . "$@"
+    ;;
+test-min)
+    shift
+    # the floors of pyproject.toml, installed exactly, in a virtual environment of their own
+    "$PYTHON" -m venv .venv-min
+    .venv-min/bin/python -m pip install --quiet --disable-pip-version-check \
+        -c .ci/minimum.txt -e ".[tests]"
+    .venv-min/bin/python -m pytest -p no:cacheprovider "$@"
+    ;;
 *)
-    echo "usage: bash dev.sh {test|benchmark|docs} [extra arguments]" >&2
+    echo "usage: bash dev.sh {test|benchmark|docs|lint|test-min} [extra arguments]" >&2
     exit 2
     ;;
 esac

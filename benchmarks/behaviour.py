@@ -64,27 +64,50 @@ def fingerprints():
     X, y = tables()
     out = {}
     sampler = PolarityGANSampler(
-        n_steps=40, pretrain_steps=10, batch_size=32, hidden_dims=(16,), noise_dim=4,
-        device="cpu", random_state=0,
+        n_steps=40,
+        pretrain_steps=10,
+        batch_size=32,
+        hidden_dims=(16,),
+        noise_dim=4,
+        device="cpu",
+        random_state=0,
     )
     out["PolarityGANSampler.fit_resample"] = digest(*sampler.fit_resample(X, y))
     egan = EGANClassifier(
-        n_steps=60, hidden_dims=(16,), latent_dim=8, batch_size=32, eval_every=10,
-        device="cpu", random_state=0,
+        n_steps=60,
+        hidden_dims=(16,),
+        latent_dim=8,
+        batch_size=32,
+        eval_every=10,
+        device="cpu",
+        random_state=0,
     ).fit(X, y)
     out["EGANClassifier(features)"] = digest(egan.score_samples(X), egan.predict(X))
     Xi, yi = images()
     binary = yi > 0
     egan_img = EGANClassifier(
-        input_type="images", input_size=32, n_steps=6, batch_size=8, latent_dim=8,
-        eval_every=2, validation_fraction=None, device="cpu", random_state=0,
-        generator_backbone=tiny_backbone(), discriminator_backbone=tiny_backbone(),
+        input_type="images",
+        input_size=32,
+        n_steps=6,
+        batch_size=8,
+        latent_dim=8,
+        eval_every=2,
+        validation_fraction=None,
+        device="cpu",
+        random_state=0,
+        generator_backbone=tiny_backbone(),
+        discriminator_backbone=tiny_backbone(),
     ).fit(Xi, binary)
     out["EGANClassifier(images)"] = digest(egan_img.score_samples(Xi), egan_img.predict(Xi))
     for use_gan in (True, False):
         clf = PolarityGANClassifier(
-            backbone=tiny_backbone(), input_size=16, n_epochs=2, batch_size=8,
-            use_gan=use_gan, device="cpu", random_state=0,
+            backbone=tiny_backbone(),
+            input_size=16,
+            n_epochs=2,
+            batch_size=8,
+            use_gan=use_gan,
+            device="cpu",
+            random_state=0,
         ).fit(Xi, yi)
         out[f"PolarityGANClassifier(use_gan={use_gan})"] = digest(
             clf.predict_proba(Xi), clf.predict(Xi)

@@ -66,9 +66,7 @@ def _reachable(url, timeout=3.0):
         return False
 
 
-intersphinx_mapping = {
-    name: (url, None) for name, url in INVENTORIES.items() if _reachable(url)
-}
+intersphinx_mapping = {name: (url, None) for name, url in INVENTORIES.items() if _reachable(url)}
 if len(intersphinx_mapping) < len(INVENTORIES):
     missing = sorted(set(INVENTORIES) - set(intersphinx_mapping))
     print(f"intersphinx: offline for {', '.join(missing)}; links to them stay plain text")

@@ -17,6 +17,11 @@ FAST = dict(
     device="cpu",
 )
 
+#: EGANClassifier on feature vectors, fast enough for contract tests.
+FAST_EGAN = dict(
+    n_steps=30, hidden_dims=(16,), latent_dim=8, batch_size=32, eval_every=10, device="cpu"
+)
+
 
 def fast_sampler(**params):
     return PolarityGANSampler(**{**FAST, "random_state": 0, **params})

@@ -183,9 +183,7 @@ def image_problems(draw, max_classes):
     if draw(st.integers(0, 4)) == 0:
         n_val = draw(st.integers(1, 5))
         val_kind = draw(st.sampled_from([kind, kind, "str", "int"]))
-        fit_params = dict(
-            X_val=X[:n_val], y_val=labels_of(val_kind, np.arange(n_val) % n_classes)
-        )
+        fit_params = dict(X_val=X[:n_val], y_val=labels_of(val_kind, np.arange(n_val) % n_classes))
     return X, y, fit_params
 
 

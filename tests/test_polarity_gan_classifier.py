@@ -8,10 +8,11 @@ import pytest
 import torch
 from torch import nn
 
-from .conftest import TinyNet
 from skimbgan import PolarityGANClassifier
 from skimbgan._core.polarity.end_to_end import augment, epoch_rows, make_loss
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
+
+from .conftest import TinyNet
 
 TINY = dict(
     weights=None,

@@ -14,9 +14,6 @@ class History:
     def record(self, **values):
         self.rows.append({key: float(value) for key, value in values.items()})
 
-    def last(self):
-        return self.rows[-1] if self.rows else {}
-
     def as_dict(self):
         keys = []
         for row in self.rows:

@@ -14,7 +14,7 @@ from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_bac
 from .._core.polarity.end_to_end import logits_of, train_end_to_end
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._images import check_image_input
-from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, VALIDATION, positive_int
+from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, VALIDATION
 from ..utils._random import named_seeds
 from ..utils._validation import check_labels, check_validation_data, stratified_holdout
 from ._polarity_gan_parts import class_weights, end_to_end_config, generation_and_anchors

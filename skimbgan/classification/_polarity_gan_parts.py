@@ -27,14 +27,9 @@ def class_weights(class_weight, classes, y_train):
         if unknown:
             raise ValueError(f"class_weight names classes {sorted(unknown)} that y does not have.")
         for label, value in class_weight.items():
-            if (
-                not isinstance(value, numbers.Real)
-                or not math.isfinite(value)
-                or value < 0
-            ):
+            if not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
                 raise ValueError(
-                    f"class_weight[{label!r}]={value!r}: class weights must be finite "
-                    "numbers >= 0."
+                    f"class_weight[{label!r}]={value!r}: class weights must be finite numbers >= 0."
                 )
         weights = {int(np.searchsorted(classes, k)): v for k, v in class_weight.items()}
         resolved = tuple(float(weights.get(k, 1.0)) for k in present)

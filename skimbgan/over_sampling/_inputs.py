@@ -1,7 +1,5 @@
 """Input handling of PolarityGANSampler shared by its fit and generate paths."""
 
-import warnings
-
 import numpy as np
 
 

@@ -11,13 +11,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
+from .._core.polarity.config import PolarityGANConfig
 from .._core.polarity.recombination import most_uncertain, normalise_weights, recombine
-from .._core.polarity.training import (
-    PolarityGANConfig,
-    generate_weights,
-    predict_proba,
-    train_polarity_gan,
-)
+from .._core.polarity.training import generate_weights, predict_proba, train_polarity_gan
 from ..metrics import UNCERTAINTY_MEASURES
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._random import named_seeds, one_seed

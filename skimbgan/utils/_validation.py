@@ -24,7 +24,9 @@ def check_binary_target(y, minority_class, name):
     check_classification_targets(y)
     classes, y_index = np.unique(y, return_inverse=True)
     if classes.shape[0] < 2:
-        raise ValueError(f"{name} needs samples of two classes; y has only 1 class ({classes[0]!r}).")
+        raise ValueError(
+            f"{name} needs samples of two classes; y has only 1 class ({classes[0]!r})."
+        )
     if classes.shape[0] > 2 or type_of_target(y) != "binary":
         raise ValueError(
             f"Only binary classification is supported: {name} learns one "

@@ -7,8 +7,13 @@
 - :mod:`.steps`: the named pieces of Algorithm 1 (build G, D and C, one update
   of each, label distributions, anchor refresh), shared by both loops.
 - :mod:`.training`: Algorithm 1 (and the autoencoder initialisation).
+- :mod:`.end_to_end`: Algorithm 1 with a trainable feature extractor (images).
+- :mod:`.config`: both loops' hyper-parameters and the optimiser policy.
+- :mod:`.anchors`, :mod:`.recombination`: which real samples G combines, and
+  the uncertainty selection and convex recombination after training.
 """
 
+from .config import EndToEndConfig, PolarityGANConfig
 from .losses import (
     classifier_loss,
     critic_loss,
@@ -18,12 +23,13 @@ from .losses import (
     penalty_at,
 )
 from .networks import ConditionalCritic, ConvexGenerator, Encoder, MLPClassifier
-from .training import PolarityGANConfig, TrainedPolarityGAN, train_polarity_gan
+from .training import TrainedPolarityGAN, train_polarity_gan
 
 __all__ = [
     "ConditionalCritic",
     "ConvexGenerator",
     "Encoder",
+    "EndToEndConfig",
     "MLPClassifier",
     "PolarityGANConfig",
     "TrainedPolarityGAN",

@@ -47,7 +47,6 @@ class PolarityGANConfig:
     classifier_hidden_dims: tuple | None = None
 
 
-
 @dataclass
 class EndToEndConfig:
     """Hyper-parameters of one end-to-end fit (see ``PolarityGANClassifier``)."""

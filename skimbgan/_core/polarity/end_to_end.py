@@ -46,7 +46,6 @@ from .steps import (
     label_distributions,
     refresh_anchors,
 )
-from .config import EndToEndConfig
 
 
 @dataclass

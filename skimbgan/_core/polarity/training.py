@@ -14,7 +14,6 @@ from ..history import History
 from ..optim import Adam
 from ..progress import Progress
 from ..random import make_generator
-from .config import PolarityGANConfig
 from .networks import ConditionalCritic, ConvexGenerator, MLPClassifier, draw_rows
 from .steps import (
     build_networks,
