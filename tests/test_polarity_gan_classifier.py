@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from skimbgan import PolarityGANClassifier
-from skimbgan._core.polarity.end_to_end import augment, epoch_rows, make_loss
+from skimbgan._core.polarity.fine_tuning import augment, epoch_rows, make_loss
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
 
 from .conftest import TinyNet

@@ -31,3 +31,13 @@ def seeded(seed, device):
     with torch.random.fork_rng(devices=devices, device_type=device.type):
         torch.manual_seed(int(seed))
         yield
+
+
+def stream_seed(seed, index):
+    """The seed of a fit's ``index``-th independent stream (``seed + index``).
+
+    A loop that needs a second generator (the image system: batches on the
+    CPU, G's draws on the device) derives it here, in one place, from the one
+    seed its caller drew for it.
+    """
+    return int(seed) + int(index)

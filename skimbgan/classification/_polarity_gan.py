@@ -11,7 +11,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_backbone
-from .._core.polarity.end_to_end import logits_of, train_end_to_end
+from .._core.polarity.end_to_end import train_end_to_end
+from .._core.polarity.fine_tuning import logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._images import check_image_input
 from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, VALIDATION

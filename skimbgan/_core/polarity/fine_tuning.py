@@ -1,0 +1,285 @@
+"""Fine-tuning a backbone F with a classifier C on images, and the epoch loop
+that the image system's two trainings share.
+
+:func:`run_epochs` is the loop: batches (plain or class-balanced order,
+augmentation), the one-cycle schedules, a history, a validation score per
+epoch and the best epoch's F and C kept. What one batch does is the caller's:
+:func:`train_fine_tuning` updates F, then C, on the batch (the no-GAN
+ablation, ``use_gan=False``); :func:`~.end_to_end.train_end_to_end` adds
+Algorithm 1's critic and generator updates.
+
+Randomness: one CPU ``torch.Generator`` for batch order and augmentation;
+the global torch RNG (a user's backbone with dropout draws from it) is
+seeded for the loop and restored afterwards.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+from torch.nn import functional as F
+
+from ..checkpoint import BestCheckpoint, frozen
+from ..history import History
+from ..images import embed, preprocess
+from ..progress import Progress
+from ..random import make_generator, seeded
+
+
+@dataclass
+class TrainedEndToEnd:
+    """The feature extractor and classifier of the kept epoch, G and D as they
+    ended, the history, and which epoch was kept."""
+
+    extractor: torch.nn.Module
+    classifier: torch.nn.Module
+    generator: torch.nn.Module | None
+    critic: torch.nn.Module | None
+    history: dict
+    best_epoch: int
+    best_score: float
+    n_epochs: int
+
+
+def augment(images, pad, rng):
+    """Random shifts (zero padding of ``pad`` pixels, then a random crop of the
+    original size) and horizontal flips with probability 1/2, per image."""
+    n, _, height, width = images.shape
+    padded = F.pad(images, (pad, pad, pad, pad))
+    dy = torch.randint(0, 2 * pad + 1, (n,), generator=rng).tolist()
+    dx = torch.randint(0, 2 * pad + 1, (n,), generator=rng).tolist()
+    flip = (torch.rand(n, generator=rng) < 0.5).tolist()
+    out = torch.empty_like(images)
+    for i in range(n):
+        crop = padded[i, :, dy[i] : dy[i] + height, dx[i] : dx[i] + width]
+        out[i] = crop.flip(-1) if flip[i] else crop
+    return out
+
+
+def batch_bounds(n, batch_size):
+    """``(start, stop)`` of each batch of an epoch of ``n`` rows. A last batch
+    of a single row joins the one before it: a BatchNorm layer in training
+    mode cannot normalise one sample."""
+    starts = list(range(0, n, batch_size))
+    if len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()
+    return list(zip(starts, starts[1:] + [n], strict=True))
+
+
+def epoch_rows(y, balanced, rng):
+    """Row order of one epoch: a permutation, or as many rows drawn with
+    replacement with each class equally likely (class-balanced sampling)."""
+    n = y.shape[0]
+    if not balanced:
+        return torch.randperm(n, generator=rng)
+    counts = torch.bincount(y).float()
+    weights = 1.0 / counts[y]
+    return torch.multinomial(weights, n, replacement=True, generator=rng)
+
+
+def make_loss(class_weight, logit_adjustment, priors, device):
+    """Cross-entropy with optional class weights and logit adjustment
+    (``logits + tau * log(prior)`` in the training loss; Menon et al., 2021)."""
+    weight = None
+    if class_weight is not None:
+        weight = torch.as_tensor(class_weight, dtype=torch.float32, device=device)
+    shift = None
+    if logit_adjustment:
+        shift = logit_adjustment * torch.log(priors.to(device))
+
+    def loss(logits, labels):
+        if shift is not None:
+            logits = logits + shift
+        return F.cross_entropy(logits, labels, weight=weight)
+
+    return loss
+
+
+@torch.no_grad()
+def extract(extractor, images, input_size, device, batch_size):
+    """Features of ``images`` (CPU tensor in [0, 1]) with F in inference mode;
+    F is left in training mode (BatchNorm rules of ``SplitBackbone`` apply)."""
+    mean = extractor.mean.flatten().tolist()
+    std = extractor.std.flatten().tolist()
+    module = _Features(extractor)
+    out = embed(module, images, input_size, mean, std, device, batch_size)
+    extractor.train()
+    return out.to(device)
+
+
+class _Features(torch.nn.Module):
+    def __init__(self, extractor):
+        super().__init__()
+        self.extractor = extractor
+
+    def forward(self, x):
+        return self.extractor.features(x)
+
+
+@torch.no_grad()
+def logits_of(extractor, classifier, images, input_size, device, batch_size):
+    """``C(F(x))`` for CPU images in [0, 1], both networks in inference mode."""
+    h = extract(extractor, images, input_size, device, batch_size)
+    was_training = classifier.training
+    classifier.eval()
+    out = torch.cat([classifier(chunk) for chunk in h.split(batch_size)])
+    classifier.train(was_training)
+    return out
+
+
+def one_cycle(optimizer, lr, total_steps):
+    return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps)
+
+
+@dataclass
+class FineTuner:
+    """F and C with their loss, optimisers and schedules (AdamW with one
+    cycle: the usual recipe for fine-tuning a pretrained network)."""
+
+    extractor: torch.nn.Module
+    classifier: torch.nn.Module
+    loss_fn: object
+    opt_f: object
+    sched_f: object
+    opt_c: object
+    sched_c: object
+
+    @classmethod
+    def build(cls, extractor, classifier, loss_fn, config, n_steps, c_updates=1):
+        """``n_steps`` batches in all; C is updated ``c_updates`` times a batch."""
+        cfg = config
+        f_params = [p for p in extractor.parameters() if p.requires_grad]
+        opt_f = sched_f = None  # nothing of F trains with trainable_stages=0
+        if f_params:
+            opt_f = torch.optim.AdamW(f_params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        opt_c = torch.optim.AdamW(
+            classifier.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
+        )
+        if f_params:
+            sched_f = one_cycle(opt_f, cfg.learning_rate, n_steps)
+        sched_c = one_cycle(opt_c, cfg.learning_rate, n_steps * c_updates)
+        return cls(extractor, classifier, loss_fn, opt_f, sched_f, opt_c, sched_c)
+
+    def feature_step(self, x, labels):
+        """Line 2 of Algorithm 1: F learns through the fixed C. Returns F's
+        features of the batch (detached) and the loss."""
+        with frozen(self.classifier):
+            h = self.extractor.features(x)
+            loss = self.loss_fn(self.classifier(h), labels)
+            if self.opt_f is not None:
+                self.opt_f.zero_grad()
+                loss.backward()
+                self.opt_f.step()
+                self.sched_f.step()
+        return h.detach(), loss.item()
+
+    def classifier_step(self, x, labels):
+        """One update of C on features ``x`` (real, or real and generated)."""
+        loss = self.loss_fn(self.classifier(x), labels)
+        self.opt_c.zero_grad()
+        loss.backward()
+        self.opt_c.step()
+        self.sched_c.step()
+        return loss.item()
+
+
+def make_tuner(extractor, classifier, images, y, n_classes, config, device, c_updates=1):
+    """The :class:`FineTuner` of a fit, and the epoch's batch bounds."""
+    priors = torch.bincount(y, minlength=n_classes).float() / y.shape[0]
+    loss_fn = make_loss(config.class_weight, config.logit_adjustment, priors, device)
+    bounds = batch_bounds(images.shape[0], config.batch_size)
+    n_steps = config.n_epochs * len(bounds)
+    tuner = FineTuner.build(extractor, classifier, loss_fn, config, n_steps, c_updates)
+    return tuner, bounds
+
+
+def run_epochs(
+    tuner, bounds, images, y, input_size, config, device, seed, batch_fn,
+    validation=None, score_fn=None, end_of_epoch=None, verbose=0, desc="Fine-tuning",
+):  # fmt: skip
+    """Train for ``config.n_epochs`` epochs; ``batch_fn(x, labels, step)``
+    updates the networks on one preprocessed batch and returns its losses.
+
+    ``end_of_epoch()`` runs after each epoch's last batch. With
+    ``validation`` (images, class indices), each epoch is scored by
+    ``score_fn(y_true, y_pred)`` and the best epoch's F and C are kept
+    (early stopping after ``config.n_iter_no_change`` epochs without
+    improvement); without, the last epoch's. Returns
+    ``(history, checkpoint, epochs_run)``.
+    """
+    cfg = config
+    extractor, classifier = tuner.extractor, tuner.classifier
+    rng = make_generator(seed, "cpu")  # batch order and augmentation
+    pad = max(1, round(images.shape[-1] / 8))
+    mean = extractor.mean.flatten().tolist()
+    std = extractor.std.flatten().tolist()
+    history = History()
+    best = BestCheckpoint((extractor, classifier), cfg.n_iter_no_change)
+    epoch = step = 0
+    total = cfg.n_epochs * len(bounds)
+    with seeded(seed, device), Progress(total, verbose, desc=desc) as progress:
+        for epoch in range(1, cfg.n_epochs + 1):
+            started = time.perf_counter()
+            order = epoch_rows(y, cfg.balanced_sampling, rng)
+            sums = {}
+            for start, stop in bounds:
+                rows = order[start:stop]
+                x = images[rows]
+                if cfg.augment:
+                    x = augment(x, pad, rng)
+                x = preprocess(x.to(device), input_size, mean, std)
+                step += 1
+                values = batch_fn(x, y[rows].to(device), step)
+                for key, value in values.items():
+                    sums[key] = sums.get(key, 0.0) + value
+                if step % cfg.log_every == 0:
+                    history.record(epoch=epoch, step=step, **values)
+                progress.update(1, feature_loss=values["feature_loss"])
+            if end_of_epoch is not None:
+                end_of_epoch()
+            row = {f"epoch_{k}": v / len(bounds) for k, v in sums.items()}
+            row["epoch_seconds"] = time.perf_counter() - started
+            if validation is not None:
+                val_images, val_y = validation
+                logits = logits_of(
+                    extractor, classifier, val_images, input_size, device, cfg.batch_size_inference
+                )
+                row["validation_macro_f1"] = score_fn(val_y.numpy(), logits.argmax(1).cpu().numpy())
+            history.record(epoch=epoch, step=step, **row)
+            best.update(row.get("validation_macro_f1", 0.0), epoch, keep=validation is None)
+            if best.exhausted:
+                break
+    best.restore()
+    extractor.eval()
+    classifier.eval()
+    return history, best, epoch
+
+
+def train_fine_tuning(
+    extractor, classifier, input_size, images, y, n_classes, config, device, seed,
+    validation=None, score_fn=None, verbose=0,
+):  # fmt: skip
+    """Fine-tune F and C with the classification loss alone (no GAN).
+
+    Each batch: F learns through the fixed C (line 2 of Algorithm 1), then C
+    learns the batch's features: the same two updates as the GAN system's,
+    without its critic and generator. Arguments as for
+    :func:`~.end_to_end.train_end_to_end`; ``classifier`` is C, built by the
+    caller. Returns a :class:`TrainedEndToEnd` without G and D.
+    """
+    extractor = extractor.to(device).train()
+    tuner, bounds = make_tuner(extractor, classifier, images, y, n_classes, config, device)
+
+    def batch(x, labels, step):
+        h, feature_loss = tuner.feature_step(x, labels)
+        return {"feature_loss": feature_loss, "classifier_loss": tuner.classifier_step(h, labels)}
+
+    history, best, epochs = run_epochs(
+        tuner, bounds, images, y, input_size, config, device, seed, batch,
+        validation, score_fn, verbose=verbose, desc="Fine-tuning",
+    )  # fmt: skip
+    score = best.score if validation is not None else math.nan
+    return TrainedEndToEnd(
+        extractor, classifier, None, None, history.as_dict(), best.position, score, epochs
+    )
