@@ -15,12 +15,19 @@ from skimbgan._core.polarity import (
     PolarityGANConfig,
     critic_loss,
     generator_loss,
-    gradient_penalty,
+    interpolate,
+    penalty_at,
     train_polarity_gan,
 )
 from skimbgan._core.polarity.steps import neighbour_table
 from skimbgan._core.polarity.training import generate_weights
 from skimbgan._core.random import make_generator, seeded
+
+
+def gradient_penalty(critic, real, fake, labels, generator=None):
+    """The WGAN-GP penalty as critic_step computes it."""
+    x_hat = interpolate(real, fake, generator)
+    return penalty_at(critic(x_hat, labels), x_hat)
 
 
 class LinearCritic(torch.nn.Module):

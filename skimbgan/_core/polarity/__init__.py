@@ -18,7 +18,6 @@ from .losses import (
     classifier_loss,
     critic_loss,
     generator_loss,
-    gradient_penalty,
     interpolate,
     penalty_at,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "classifier_loss",
     "critic_loss",
     "generator_loss",
-    "gradient_penalty",
     "interpolate",
     "penalty_at",
     "train_polarity_gan",

@@ -13,7 +13,12 @@ from torch.nn import functional as F
 
 def interpolate(real, fake, generator=None):
     """Random points on the segments between paired real and fake samples,
-    ready for :func:`penalty_at` (they require grad)."""
+    ready for :func:`penalty_at` (they require grad).
+
+    With :func:`penalty_at` this is the WGAN-GP penalty
+    ``E[(||grad_x D(x_hat | k)||_2 - 1)^2]`` (Gulrajani et al., 2017), in two
+    pieces so that the critic scores real, fake and interpolated points in
+    one forward pass (:func:`~.steps.critic_step`)."""
     alpha = torch.rand(real.shape[0], 1, generator=generator, device=real.device)
     return (alpha * real + (1 - alpha) * fake).detach().requires_grad_(True)
 
@@ -23,28 +28,6 @@ def penalty_at(scores, x_hat):
     ``x_hat`` (computed in a graph that can be differentiated again)."""
     (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
     return ((grad.norm(2, dim=1) - 1.0) ** 2).mean()
-
-
-def gradient_penalty(critic, real, fake, labels, generator=None):
-    """WGAN-GP penalty ``E[(||grad_x D(x_hat | k)||_2 - 1)^2]``.
-
-    ``x_hat`` are random points on the segments between paired ``real`` and
-    ``fake`` samples of the same class ``labels`` (Gulrajani et al., 2017).
-
-    Parameters
-    ----------
-    critic : callable (x, labels) -> Tensor (batch,)
-    real, fake : Tensor (batch, n_features)
-    labels : LongTensor (batch,)
-    generator : torch.Generator, optional
-        Source of the interpolation coefficients.
-
-    Returns
-    -------
-    Tensor, scalar
-    """
-    x_hat = interpolate(real, fake, generator)
-    return penalty_at(critic(x_hat, labels), x_hat)
 
 
 def critic_loss(real_scores, fake_scores):

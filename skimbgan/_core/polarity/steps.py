@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..checkpoint import frozen
 from ..random import seeded
 from .losses import classifier_loss, critic_loss, generator_loss, interpolate, penalty_at
 from .networks import ConditionalCritic, ConvexGenerator, Encoder, MLPClassifier
@@ -49,11 +50,6 @@ def neighbour_table(anchors, anchor_class, n_neighbors):
         candidates[start:stop, k:] = torch.arange(start, stop, device=anchors.device)[:, None]
         start = stop
     return candidates, mask
-
-
-def set_trainable(module, flag):
-    for parameter in module.parameters():
-        parameter.requires_grad_(flag)
 
 
 @dataclass
@@ -112,9 +108,7 @@ def generator_step(generator, critic, classifier, optimizer, labels, classifier_
 
     Returns ``(loss, adversarial_part, classifier_part)``, detached.
     """
-    set_trainable(critic, False)
-    set_trainable(classifier, False)
-    try:
+    with frozen(critic, classifier):
         fake, _, _ = generator.sample(labels, rng)
         loss, adversarial, boundary = generator_loss(
             critic(fake, labels), classifier(fake), labels, classifier_weight
@@ -122,9 +116,6 @@ def generator_step(generator, critic, classifier, optimizer, labels, classifier_
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    finally:
-        set_trainable(critic, True)
-        set_trainable(classifier, True)
     return loss.detach(), adversarial.detach(), boundary.detach()
 
 

@@ -13,7 +13,7 @@ from torch.nn import functional as F
 from ..history import History
 from ..optim import Adam
 from ..progress import Progress
-from ..random import make_generator
+from ..random import make_generator, stream_seed
 from .networks import ConditionalCritic, ConvexGenerator, MLPClassifier, draw_rows
 from .steps import (
     build_networks,
@@ -195,7 +195,7 @@ def train_polarity_gan(
     n_rows = X_sorted.shape[0]
     # the probe has its own random stream, so that checking convergence does
     # not change what training draws
-    probe_rng = make_generator(seed + 1, device)
+    probe_rng = make_generator(stream_seed(seed, 1), device)
     probe = GeneratorProbe(generator, uniform_p, cfg.probe_size, probe_rng)
     quiet_checks = 0
     stop_reason = "n_steps"
