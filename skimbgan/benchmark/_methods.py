@@ -44,8 +44,28 @@ ALIASES = {
 CAPPED = {"smote": "k_neighbors", "borderline": "k_neighbors", "adasyn": "n_neighbors"}
 #: Methods whose code is skimbgan's: their cache key includes a hash of it.
 OWN_CODE = {
-    "polarity": ["over_sampling", "_core/polarity", "_core/optim.py", "_core/layers.py"],
-    "egan": ["classification", "_core/egan", "_core/backbones.py", "_core/layers.py"],
+    "polarity": [
+        "over_sampling",
+        "_core/polarity",
+        "_core/optim.py",
+        "_core/layers.py",
+        "_core/checkpoint.py",
+        "_core/random.py",
+        "_core/device.py",
+        "utils",
+    ],
+    "egan": [
+        "classification",
+        "_core/egan",
+        "_core/backbones.py",
+        "_core/layers.py",
+        "_core/checkpoint.py",
+        "_core/random.py",
+        "_core/device.py",
+        "_core/images.py",
+        "image",
+        "utils",
+    ],
 }
 CLASSIFIERS = {
     "lr": "logistic regression (standardised features, max_iter=2000)",

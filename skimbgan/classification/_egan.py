@@ -12,12 +12,13 @@ from .._core.backbones import LITE0_NAME
 from .._core.egan import EGANConfig, batched_logits, train_egan
 from .._core.layers import check_hidden_dims
 from .._core.random import seeded
+from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
 from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, MEMORY, VALIDATION, positive_int
 from ..utils._random import named_seeds
 from ..utils._validation import (
-    binary_holdout,
     check_binary_target,
     check_labels,
     check_validation_data,
@@ -30,14 +31,13 @@ from ._egan_parts import (
     image_prefix,
     selection_score,
     standardise,
+    training_rows,
 )
-
-#: Fewest minority samples a held-out validation part must contain for
-#: checkpoint selection; with fewer, the networks after ``n_steps`` are kept.
-MIN_VALIDATION_MINORITY = 3
+from ._score_threshold import ScoreThresholdMixin
 
 
-class EGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator):
+@fill_doc
+class EGANClassifier(ScoreThresholdMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator):
     """Binary classifier of eGAN: a discriminator scores how majority-like a sample is.
 
     The discriminator ``D`` learns majority samples as real and a generator's
@@ -80,8 +80,7 @@ default="efficientnet_lite0"
     input_size : int, default=64
         Images only: square size images are resized to (and the size of
         ``G``'s reconstructions).
-    channel_axis : {None, 1, -1}, default=None
-        Images only: where the channels are in 4-D input.
+    $CHANNEL_AXIS
     n_steps : int, default=1000
         Training steps (each one update of ``D``, then of ``G``); an upper
         bound when early stopping is on.
@@ -109,13 +108,12 @@ default="efficientnet_lite0"
         skip the costly part.
     batch_size_inference : int, default=256
         Batch size of the frozen prefix and of predictions.
-    device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
+    $DEVICE
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split, initialisation, batches and dropout. With
         an int, refits on the same device are identical and the global numpy
         and torch random states are left untouched.
-    verbose : int, default=0
-        Progress bars when > 0.
+    $VERBOSE
 
     Attributes
     ----------
@@ -135,7 +133,7 @@ default="efficientnet_lite0"
         Its validation score (NaN without validation data).
     n_steps_ : int
         Steps run.
-    device_ : torch.device
+    $DEVICE_ATTRIBUTE
     n_features_in_ : int
         Features only.
     feature_names_in_ : ndarray of str
@@ -294,18 +292,9 @@ default="efficientnet_lite0"
         X_val, y_val = check_validation_data(
             X_val, y_val, self.classes_, lambda X_val: self._check_X(X_val, reset=False)
         )
-        if X_val is not None:
-            train_rows = np.arange(X.shape[0])
-            val_is_minority = y_val == self._minority
-            if val_is_minority.all() or not val_is_minority.any():
-                raise ValueError("The validation data must contain samples of both classes.")
-        else:
-            split = binary_holdout(
-                is_minority, self.validation_fraction, MIN_VALIDATION_MINORITY, stream
-            )
-            train_rows = np.arange(X.shape[0]) if split is None else split[0]
-            if split is not None:
-                X_val, val_is_minority = X[split[1]], is_minority[split[1]]
+        train_rows, X_val, val_is_minority = training_rows(
+            X, is_minority, X_val, y_val, self._minority, self.validation_fraction, stream
+        )
         X_minor = X[train_rows[is_minority[train_rows]]]
         X_major = X[train_rows[~is_minority[train_rows]]]
 
@@ -329,14 +318,8 @@ default="efficientnet_lite0"
                 np.asarray(val_is_minority, dtype=bool),
             )
 
-        config = EGANConfig(
-            n_steps=self.n_steps,
-            batch_size=self.batch_size,
-            generator_lr=self.learning_rate,
-            discriminator_lr=self.learning_rate,
-            eval_every=self.eval_every,
-            n_iter_no_change=self.n_iter_no_change,
-        )
+        lr = self.learning_rate
+        config = core_config(EGANConfig, self, generator_lr=lr, discriminator_lr=lr)
         trained = train_egan(
             generator,
             discriminator,
@@ -416,62 +399,6 @@ default="efficientnet_lite0"
         h = self._prefix(self.discriminator_, X, role=1)
         logits = batched_logits(self.discriminator_, h.to(self.device_))
         return logits.double().cpu().numpy()
-
-    def decision_function(self, X):
-        """Signed distance to the cut-off; positive means ``classes_[1]``.
-
-        ``score_samples(X) - offset_`` when ``classes_[1]`` is the majority,
-        ``offset_ - score_samples(X)`` when it is the minority.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or images
-            Data of the kind the classifier was fitted on.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Positive where ``classes_[1]`` is predicted.
-        """
-        score = self.score_samples(X) - self.offset_
-        return -score if self._minority == 1 else score
-
-    def predict(self, X):
-        """``classes_[1]`` where ``decision_function(X) > 0``, else ``classes_[0]``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or images
-            Data of the kind the classifier was fitted on.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Predicted labels, from ``classes_``.
-        """
-        decision = self.decision_function(X)  # checks that the model is fitted
-        return self.classes_[(decision > 0).astype(np.intp)]
-
-    def predict_proba(self, X):
-        """Logistic function of ``decision_function``: uncalibrated scores.
-
-        They rank samples as the discriminator does and cross 0.5 at the
-        cut-off, but are not probabilities of anything (the discriminator never
-        sees a real minority sample as such). Use them for ranking, or
-        calibrate them on held-out data.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or images
-            Data of the kind the classifier was fitted on.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-            Scores of ``classes_[0]`` and ``classes_[1]``, rows summing to 1.
-        """
-        positive = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(X), -500, 500)))
-        return np.column_stack([1.0 - positive, positive])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

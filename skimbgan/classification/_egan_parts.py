@@ -13,6 +13,11 @@ from .._core.egan import ImageDiscriminator, ImageGenerator, MLPDiscriminator, M
 from .._core.images import embed
 from .._core.random import seeded
 from ..utils._scaling import power_of_two_units
+from ..utils._validation import binary_holdout
+
+#: Fewest minority samples a held-out validation part must contain for
+#: checkpoint selection; with fewer, the networks after ``n_steps`` are kept.
+MIN_VALIDATION_MINORITY = 3
 
 #: Standardised features are clipped to this many training standard
 #: deviations: a value far outside the training data gets the same score as
@@ -126,3 +131,19 @@ def image_prefix(prefix, images, named, spec, memory, device, batch, verbose):
         )
         return torch.from_numpy(out)
     return run_prefix(prefix, images, size, mean, std, device, batch, verbose)
+
+
+def training_rows(X, is_minority, X_val, y_val, minority, validation_fraction, random_state):
+    """``(train_rows, X_val, val_is_minority)``: all rows and the given
+    validation data (which must hold both classes; ``y_val`` as class
+    indices), or a stratified hold-out of ``X`` (``X_val`` None when the
+    minority is too small to hold any out)."""
+    if X_val is not None:
+        val_is_minority = y_val == minority
+        if val_is_minority.all() or not val_is_minority.any():
+            raise ValueError("The validation data must contain samples of both classes.")
+        return np.arange(X.shape[0]), X_val, val_is_minority
+    split = binary_holdout(is_minority, validation_fraction, MIN_VALIDATION_MINORITY, random_state)
+    if split is None:
+        return np.arange(X.shape[0]), None, None
+    return split[0], X[split[1]], is_minority[split[1]]

@@ -14,14 +14,17 @@ from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_bac
 from .._core.polarity.end_to_end import train_end_to_end
 from .._core.polarity.fine_tuning import logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
 from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, VALIDATION
 from ..utils._random import named_seeds
 from ..utils._validation import check_labels, check_validation_data, stratified_holdout
+from ._logits import LogitsMixin
 from ._polarity_gan_parts import class_weights, end_to_end_config, generation_and_anchors
 
 
-class PolarityGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator):
+@fill_doc
+class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator):
     """Polarity-GAN end to end on images: fine-tuning with a convex generator.
 
     A backbone is fine-tuned while a convex generator adds hard samples in its
@@ -49,8 +52,7 @@ class PolarityGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator)
         trainable stages train as usual.
     input_size : int, default=64
         Square side images are resized to.
-    channel_axis : {None, 1, -1}, default=None
-        Where the channels are in 4-D input.
+    $CHANNEL_AXIS
     use_gan : bool, default=True
         ``False`` trains the same ``F`` and ``C`` by the same loop without
         ``G`` and ``D``: plain fine-tuning, the ablation that tells what the
@@ -113,15 +115,12 @@ class PolarityGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator)
     batch_size_inference : int, default=256
         Images per batch when features are computed without training
         (anchors, validation, predictions).
-    device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
-        Where the networks train and predict; ``"auto"`` takes a GPU when
-        there is one.
+    $DEVICE
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the anchors, initialisation, batches and
         augmentation. With an int, refits on the CPU are identical and the
         global random states are left untouched.
-    verbose : int, default=0
-        A progress bar when > 0.
+    $VERBOSE
 
     Attributes
     ----------
@@ -147,7 +146,7 @@ class PolarityGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator)
         Epochs run.
     image_shape_ : tuple
         ``(channels, height, width)`` of the training images.
-    device_ : torch.device
+    $DEVICE_ATTRIBUTE
 
     Notes
     -----
@@ -397,65 +396,6 @@ class PolarityGANClassifier(FittedNetworksMixin, ClassifierMixin, BaseEstimator)
         )  # fmt: skip
         self.extractor_.eval()
         return logits.double().cpu().numpy()
-
-    def decision_function(self, X):
-        """Return ``C``'s logits (one score for two classes).
-
-        With two classes, the logit of ``classes_[1]`` minus that of
-        ``classes_[0]``: positive means ``classes_[1]``.
-
-        Parameters
-        ----------
-        X : array-like of images
-            Images in a layout and shape the classifier was fitted on.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_samples, n_classes) or (n_samples,)
-            The logits, or their difference for two classes.
-        """
-        logits = self._logits(X)
-        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
-
-    def predict_proba(self, X):
-        """Softmax of ``C``'s logits.
-
-        These are the classifier's probabilities, trained with cross-entropy
-        on real and generated samples; they are not recalibrated.
-
-        Parameters
-        ----------
-        X : array-like of images
-            Images in a layout and shape the classifier was fitted on.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns in the order of ``classes_``.
-        """
-        logits = self._logits(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        """Predict the class with the largest logit.
-
-        The logits are ``C(F(x))`` with both networks in inference mode (no
-        augmentation).
-
-        Parameters
-        ----------
-        X : array-like of images
-            Images in a layout and shape the classifier was fitted on.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels, from ``classes_``.
-        """
-        best = self._logits(X).argmax(axis=1)  # checks that the model is fitted
-        return self.classes_[best]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -10,6 +10,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
+from ..utils._config import core_config
 from ..utils._validation import warn_single_sample_classes
 
 
@@ -60,32 +61,19 @@ def end_to_end_config(estimator, class_weight):
     """The core's training configuration from a PolarityGANClassifier's
     parameters, with the per-class loss weights already resolved."""
     est = estimator
-    return EndToEndConfig(
-        n_epochs=est.n_epochs,
-        batch_size=est.batch_size,
-        learning_rate=est.learning_rate,
-        weight_decay=est.weight_decay,
-        augment=est.augment,
-        use_gan=est.use_gan,
-        gan_steps=est.gan_steps,
-        refresh_every=est.refresh_every,
-        class_weight=class_weight,
-        balanced_sampling=est.balanced_sampling,
-        logit_adjustment=float(est.logit_adjustment),
-        n_iter_no_change=est.n_iter_no_change,
-        batch_size_inference=est.batch_size_inference,
-        gan=PolarityGANConfig(
-            batch_size=est.batch_size,
-            noise_dim=est.noise_dim,
-            hidden_dims=check_hidden_dims(est.hidden_dims),
-            classifier_hidden_dims=check_hidden_dims(
-                est.classifier_hidden_dims, "classifier_hidden_dims", allow_empty=True
-            ),
-            generator_lr=est.generator_lr,
-            critic_lr=est.critic_lr,
-            gp_weight=est.gp_weight,
-            classifier_weight=est.classifier_weight,
-            n_neighbors=est.n_neighbors,
-            max_anchor_weight=est.max_anchor_weight,
+    gan = core_config(
+        PolarityGANConfig,
+        est,
+        skip=("n_iter_no_change",),  # the GAN's steps stop with the epochs
+        hidden_dims=check_hidden_dims(est.hidden_dims),
+        classifier_hidden_dims=check_hidden_dims(
+            est.classifier_hidden_dims, "classifier_hidden_dims", allow_empty=True
         ),
+    )
+    return core_config(
+        EndToEndConfig,
+        est,
+        class_weight=class_weight,
+        logit_adjustment=float(est.logit_adjustment),
+        gan=gan,
     )

@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from .._core.backbones import LITE0_NAME, build_seeded
 from .._core.images import embed
 from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._docs import fill_doc
 from ..utils._images import to_channels_first
 from ..utils._params import BACKBONE, COMMON, MEMORY, positive_int
 from ..utils._random import one_seed
@@ -34,6 +35,7 @@ def _embed_array(
     return out.numpy()
 
 
+@fill_doc
 class ImageEmbedder(
     FittedNetworksMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
@@ -57,21 +59,17 @@ class ImageEmbedder(
     input_size : int, optional
         Square size images are resized to; default: the backbone's (224 for
         EfficientNet-Lite0). Smaller sizes (64-112) are much faster on a CPU.
-    channel_axis : {None, 1, -1}, default=None
-        Where the channels are in 4-D input; ``None`` infers it and refuses
-        ambiguous shapes.
+    $CHANNEL_AXIS
     batch_size : int, default=64
         Images per forward pass.
-    device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
-        Where the backbone runs; ``"auto"`` takes a GPU when there is one.
+    $DEVICE
     random_state : int, RandomState instance or None, default=None
         Seeds the random initialisation (``weights=None``); pretrained weights
         do not depend on it.
     memory : str, joblib.Memory or None, default=None
         Cache embeddings on disk (same images and settings give the cached
         result).
-    verbose : int, default=0
-        Progress bar over images when > 0.
+    $VERBOSE
 
     Attributes
     ----------
@@ -79,7 +77,7 @@ class ImageEmbedder(
         Embedding size.
     input_size_ : int
         Size images are resized to.
-    device_ : torch.device
+    $DEVICE_ATTRIBUTE
     backbone_ : torch.nn.Module
         The (frozen) feature extractor.
 

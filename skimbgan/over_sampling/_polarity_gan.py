@@ -15,13 +15,16 @@ from .._core.polarity.config import PolarityGANConfig
 from .._core.polarity.recombination import most_uncertain, normalise_weights, recombine
 from .._core.polarity.training import generate_weights, predict_proba, train_polarity_gan
 from ..metrics import UNCERTAINTY_MEASURES
+from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
+from ..utils._docs import fill_doc
 from ..utils._random import named_seeds, one_seed
 from ..utils._scaling import scaling
 from ..utils._validation import warn_single_sample_classes
 from ._inputs import float_frame
 
 
+@fill_doc
 class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
     """Over-sample with Polarity-GAN: convex combinations near the class boundary.
 
@@ -121,10 +124,7 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
     selection_pool : float, default=3.0
         Candidates per kept sample when ``selection`` is set (>= 1).
 
-    device : {'auto', 'cpu', 'cuda'} or torch.device, default='auto'
-        Where to train. ``'auto'`` uses CUDA when available. The fitted networks
-        are moved to the CPU after fitting, so a fitted sampler unpickles on any
-        machine.
+    $DEVICE
 
     random_state : int, RandomState instance or None, default=None
         Seed for anchor subsets, network initialisation, training and
@@ -132,16 +132,14 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         same device, and the global numpy and torch random states are left
         untouched.
 
-    verbose : int, default=0
-        Show a progress bar with the latest losses when > 0.
+    $VERBOSE
 
     Attributes
     ----------
     sampling_strategy_ : dict
         Number of samples generated per class.
 
-    device_ : torch.device
-        Device the networks were trained on.
+    $DEVICE_ATTRIBUTE
 
     classes_ : ndarray
         Class labels seen in ``fit_resample``.
@@ -326,25 +324,7 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         return X, y, binarize_y
 
     def _config(self):
-        hidden = check_hidden_dims(self.hidden_dims)
-        return PolarityGANConfig(
-            n_steps=self.n_steps,
-            batch_size=self.batch_size,
-            n_critic=self.n_critic,
-            noise_dim=self.noise_dim,
-            hidden_dims=hidden,
-            generator_lr=self.generator_lr,
-            critic_lr=self.critic_lr,
-            classifier_lr=self.classifier_lr,
-            gp_weight=self.gp_weight,
-            classifier_weight=self.classifier_weight,
-            n_neighbors=self.n_neighbors,
-            max_anchor_weight=self.max_anchor_weight,
-            init=self.init,
-            pretrain_steps=self.pretrain_steps,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-        )
+        return core_config(PolarityGANConfig, self, hidden_dims=check_hidden_dims(self.hidden_dims))
 
     def _fit_resample(self, X, y):
         config = self._config()
