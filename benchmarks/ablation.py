@@ -18,14 +18,13 @@ over the data sets, scored at the real prevalence; the diversity diagnostics of
     python -m benchmarks.ablation --variants init=random,n_steps=200   # any parameters
 """
 
-import argparse
 import json
-import os
-import platform
-import sys
 import time
 
-from .quality import DEV_SUBSET, run
+from skimbgan.benchmark import DEV_SUBSET
+
+from ._harness import Report, parser
+from ._tabular import run
 
 VARIANTS = {
     "default": {},
@@ -41,7 +40,7 @@ VARIANTS = {
 # the paper's global softmax over every anchor of a class is much slower
 # (about a minute a fit here): run it on its own, on a few data sets
 SLOW = {"n_neighbors=None"}
-BASELINES = ["none", "balanced", "tuned_threshold", "SMOTE"]
+BASELINES = ["none", "class_weight", "threshold", "smote"]
 
 
 def parse_variant(name):
@@ -75,12 +74,12 @@ def summarise(frames):
         if "error" in df:
             df = df[df["error"].isna()]
         row = {"method": label}
-        for clf in ("RF", "LR"):
+        for clf in ("rf", "lr"):
             per_dataset = df[df.classifier == clf].groupby("dataset")[METRICS].mean()
             for metric in METRICS:
                 row[f"{clf} {labels[metric]}"] = per_dataset[metric].mean()
-        # diagnostics and resampling time are per split: read them off the RF rows
-        rf = df[df.classifier == "RF"]
+        # diagnostics and resampling time are per split: read them off the rf rows
+        rf = df[df.classifier == "rf"]
         for col in DIVERSITY:
             row[col] = rf[col].mean() if col in rf else float("nan")
         row["fit s"] = rf["resample_seconds"].mean()
@@ -89,22 +88,20 @@ def summarise(frames):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
+    p = parser(__doc__, out="benchmarks/results/ablation-dev.md")
+    p.add_argument(
         "--variants",
         nargs="+",
         default=[v for v in VARIANTS if v not in SLOW],
         help=f"names among {sorted(VARIANTS)}, or key=value[,key=value] pairs",
     )
-    parser.add_argument("--datasets", nargs="+", default=DEV_SUBSET)
-    parser.add_argument("--splits", type=int, default=5)
-    parser.add_argument("--cache-dir", default="benchmarks/results/cache")
-    parser.add_argument("--out", default="benchmarks/results/ablation-dev.md")
-    args = parser.parse_args(argv)
+    p.add_argument("--datasets", nargs="+", default=DEV_SUBSET)
+    p.add_argument("--splits", type=int, default=5)
+    p.add_argument("--cache-dir", default="benchmarks/results/cache")
+    args = p.parse_args(argv)
     import pandas as pd
-    import torch
 
-    command = " ".join(["python -m benchmarks.ablation", *(sys.argv[1:] if argv is None else argv)])
+    report = Report("ablation", argv, args.out)
     start = time.time()
     common = dict(
         datasets=args.datasets,
@@ -120,29 +117,19 @@ def main(argv=None):
         frames[method] = base[base.method == method]
     for name in args.variants:
         params = {"device": "cpu", **parse_variant(name)}
-        frames[f"PolarityGAN {name}"] = pd.DataFrame(
-            run(methods=["PolarityGAN"], pgan_params=params, **common)
+        frames[f"polarity {name}"] = pd.DataFrame(
+            run(methods=["polarity"], pgan_params=params, **common)
         )
         print(f"{name} done ({time.time() - start:.0f} s)", flush=True)
-    table = summarise(frames)
-    text = (
+    settings = (
         f"Data: {', '.join(args.datasets)} (KEEL); the first {args.splits} splits of the "
         "quality benchmark's 5-fold x 2 stratified CV, the same for every row; means "
         "over data sets of the per-data-set means; scores at the real prevalence. "
         "Variants: the default PolarityGANSampler with one parameter changed "
-        f"(device cpu). Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
-        f"{torch.__version__}. Wall time {time.time() - start:.0f} s (cached parts count as "
-        "zero). 'fit s' is the mean fit_resample time.\n\n"
-        f"Command: `{command}`\n\n"
-        + table.round(3).to_markdown()
-        + "\n\nVariants: "
+        "(device cpu). 'fit s' is the mean fit_resample time. Variants: "
         + json.dumps({k: parse_variant(k) for k in args.variants})
-        + "\n"
     )
-    print(text)
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
+    report.write(settings, summarise(frames).round(3).to_markdown())
 
 
 if __name__ == "__main__":

@@ -15,19 +15,23 @@ two-sided Wilcoxon signed-rank p-value over the data sets' mean differences
         --noise benchmarks/results/quality-dev-old-defaults-seed1000.csv
 """
 
-import argparse
-import sys
-
 import numpy as np
+
+from ._harness import Report, parser
 
 METRICS = ["f1", "average_precision"]
 DIVERSITY = ["spread_ratio", "copy_share", "nn_ratio"]
 
 
+#: Names in result files written before the scripts took ``skimbgan benchmark``'s
+#: method and classifier names (the published quality-*.csv files).
+EARLIER_NAMES = {"PolarityGAN": "polarity", "SMOTE": "smote", "RF": "rf", "LR": "lr"}
+
+
 def load(path, method):
     import pandas as pd
 
-    df = pd.read_csv(path)
+    df = pd.read_csv(path).replace({"method": EARLIER_NAMES, "classifier": EARLIER_NAMES})
     df = df[df.method == method]
     if "error" in df:
         df = df[df["error"].isna()]
@@ -62,9 +66,9 @@ def mean_over_datasets(df, column):
 def compare(new, old, noise=None):
     """Rows of the comparison table (one per classifier and measure)."""
     rows = []
-    measures = [(c, m) for c in ("RF", "LR") for m in METRICS]
-    # the diversity diagnostics do not depend on the classifier: read the RF rows
-    measures += [("RF", m) for m in DIVERSITY if m in new.columns and m in old.columns]
+    measures = [(c, m) for c in ("rf", "lr") for m in METRICS]
+    # the diversity diagnostics do not depend on the classifier: read the rf rows
+    measures += [("rf", m) for m in DIVERSITY if m in new.columns and m in old.columns]
     for clf, column in measures:
         n, o = new.loc[clf], old.loc[clf]
         row = {
@@ -86,31 +90,26 @@ def compare(new, old, noise=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--new", required=True)
-    parser.add_argument("--old", required=True)
-    parser.add_argument("--noise", help="the reference run with other sampler seeds")
-    parser.add_argument("--method", default="PolarityGAN")
-    parser.add_argument("--out", help="write the Markdown table here too")
-    args = parser.parse_args(argv)
+    p = parser(__doc__)
+    p.add_argument("--new", required=True)
+    p.add_argument("--old", required=True)
+    p.add_argument("--noise", help="the reference run with other sampler seeds")
+    p.add_argument("--method", default="polarity")
+    args = p.parse_args(argv)
     import pandas as pd
 
+    report = Report("compare", argv, args.out)
     new, old = load(args.new, args.method), load(args.old, args.method)
     noise = load(args.noise, args.method) if args.noise else None
     table = pd.DataFrame(compare(new, old, noise)).set_index("measure")
-    command = " ".join(["python -m benchmarks.compare", *(sys.argv[1:] if argv is None else argv)])
-    n_pairs = len(new.loc["RF"].index.intersection(old.loc["RF"].index))
-    text = (
+    n_pairs = len(new.loc["rf"].index.intersection(old.loc["rf"].index))
+    settings = (
         f"Paired comparison over {n_pairs} (data set, split) pairs per classifier; means "
         "over data sets of the per-data-set means; differences are means over the pairs "
         "with their standard error; p: two-sided Wilcoxon signed-rank test over the data "
-        "sets' mean differences.\n\n"
-        f"Command: `{command}`\n\n" + table.round(4).to_markdown() + "\n"
+        "sets' mean differences."
     )
-    print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
+    report.write(settings, table.round(4).to_markdown())
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ both wall times and whether the results agree.
     python -m benchmarks.dask_scaling --out benchmarks/results/dask-scaling.md
 """
 
-import argparse
 import os
-import platform
 import shutil
-import sys
 import tempfile
 import time
+
+from ._harness import Report, parser
 
 ARGS = [
     "--data",
@@ -37,10 +36,10 @@ def timed(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", default="benchmarks/results/dask-scaling.md")
-    args = parser.parse_args(argv)
+    p = parser(__doc__, out="benchmarks/results/dask-scaling.md")
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args(argv)
+    report = Report("dask_scaling", argv, args.out)
     import pandas as pd
     from distributed import LocalCluster
 
@@ -68,14 +67,12 @@ def main(argv=None):
         same = {m: bool(equal[a.method == m].all()) for m in a.method.unique()}
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    command = " ".join(
-        ["python -m benchmarks.dask_scaling", *(sys.argv[1:] if argv is None else argv)]
-    )
-    text = (
+    settings = (
         f"`skimbgan benchmark {' '.join(ARGS)}` ({len(a)} runs), once in one process and once "
         f"on a Dask LocalCluster of {args.workers} worker processes with one thread each "
-        f"(cluster start-up not counted). Machine: {os.cpu_count()} CPU cores "
-        f"({platform.machine()}).\n\nCommand: `{command}`\n\n"
+        "(cluster start-up not counted)."
+    )
+    body = (
         "| where | wall time s | exit status |\n|:--|--:|--:|\n"
         f"| one process (`--n-jobs 1`) | {one:.0f} | {code_one} |\n"
         f"| LocalCluster, {args.workers} workers (`--scheduler`) | {dask:.0f} | {code_dask} |\n\n"
@@ -83,11 +80,9 @@ def main(argv=None):
         + ", ".join(f"{m}: {'yes' if v else 'no'}" for m, v in same.items())
         + ". (Results that depend on the thread count of torch or of the BLAS library, "
         "1 in each worker and the machine's core count in the single process, may differ "
-        "in the last digits.)\n"
+        "in the last digits.)"
     )
-    print(text)
-    with open(args.out, "w") as f:
-        f.write(text)
+    report.write(settings, body)
 
 
 if __name__ == "__main__":

@@ -34,17 +34,17 @@ Methods, on the same training subsets:
 Per-fit results are cached under ``--cache-dir``: a re-run resumes.
 """
 
-import argparse
 import json
 import os
-import platform
-import sys
 import time
 import warnings
 
 import numpy as np
 
-from skimbgan.datasets._fashion_mnist import TARGET_NAMES as LABELS
+from skimbgan.datasets import FASHION_MNIST_CLASSES as LABELS
+
+from ._harness import Report
+from ._harness import parser as make_parser
 
 DEV_PAIRS = [(0, 6), (7, 9), (8, 5)]
 OTHER_PAIRS = [(2, 4), (3, 0), (5, 7)]
@@ -259,7 +259,7 @@ def summarise(results, methods):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = make_parser(__doc__, out="benchmarks/results/egan.md")
     parser.add_argument("--pairs", choices=["dev", "other", "all"], default="all")
     parser.add_argument(
         "--pair",
@@ -276,34 +276,21 @@ def main(argv=None):
         help="JSON of EGANClassifier parameters for the egan methods, e.g. '{\"n_steps\": 250}'",
     )
     parser.add_argument("--cache-dir", default="benchmarks/results/cache")
-    parser.add_argument("--out", default="benchmarks/results/egan.md")
     args = parser.parse_args(argv)
+    report = Report("egan", argv, args.out)
     pairs = {"dev": DEV_PAIRS, "other": OTHER_PAIRS, "all": DEV_PAIRS + OTHER_PAIRS}[args.pairs]
     if args.pair:
         pairs = [tuple(int(c) for c in p.split("-")) for p in args.pair]
-    command = " ".join(["python -m benchmarks.egan", *(sys.argv[1:] if argv is None else argv)])
-    start = time.time()
     egan_params = json.loads(args.egan_params)
     results = run(pairs, args.settings, args.seeds, args.methods, args.cache_dir, egan_params)
-    import torch
-
-    header = (
+    settings = (
         f"Fashion-MNIST, {N_MAJORITY} majority training images against "
         f"{', '.join(map(str, args.settings))} minority ones, seeds 0-{args.seeds - 1}; "
         f"Lite0 ImageNet weights at {INPUT_SIZE} px; test: all 1,000 + 1,000 test images "
         f"of each pair. EGANClassifier parameters: {json.dumps(egan_params)} (others "
-        f"default). Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
-        f"{torch.__version__}, CPU. Wall time {time.time() - start:.0f} s (cached fits count "
-        f"as zero).\n\nCommand: `{command}`\n\n"
+        "default)."
     )
-    text = header + summarise(results, args.methods)
-    print(text)
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
-    import pandas as pd
-
-    pd.DataFrame(results).to_csv(os.path.splitext(args.out)[0] + ".csv", index=False)
+    report.write(settings, summarise(results, args.methods), rows=results)
 
 
 if __name__ == "__main__":

@@ -13,18 +13,13 @@ memory (``ru_maxrss``) is its own; the resident memory after imports is given to
     python -m benchmarks.egan_performance --repeats 3 --out benchmarks/results/egan-performance.md
 """
 
-import argparse
-import multiprocessing as mp
-import os
-import platform
-import resource
 import statistics
 import time
 
-from .performance import _rss_mb
+from ._harness import Report, in_fresh_process, parser, rss_mb
 
 
-def _measure(mode, seed, queue):
+def fit_once(mode, seed):
     import numpy as np
     from sklearn.datasets import make_classification
     from sklearn.linear_model import LogisticRegression
@@ -55,45 +50,36 @@ def _measure(mode, seed, queue):
             if mode == "logistic regression"
             else EGANClassifier(device="cpu", random_state=seed)
         )
-    before = _rss_mb()
+    before = rss_mb()
     start = time.perf_counter()
     model.fit(X, y)
     seconds = time.perf_counter() - start
     start = time.perf_counter()
     model.decision_function(X_pred)
     per_second = len(X_pred) / (time.perf_counter() - start)
-    queue.put(
-        dict(
-            mode=mode,
-            fit_seconds=seconds,
-            predictions_per_second=per_second,
-            steps=getattr(model, "n_steps_", None),
-            rss_after_imports_mb=before,
-            peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        )
+    return dict(
+        mode=mode,
+        fit_seconds=seconds,
+        predictions_per_second=per_second,
+        steps=getattr(model, "n_steps_", None),
+        rss_after_imports_mb=before,
     )
 
 
 def measure(mode, seed):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_measure, args=(mode, seed, queue))
-    proc.start()
-    row = queue.get()
-    proc.join()
+    row = in_fresh_process(fit_once, mode, seed)
     print(row, flush=True)
     return row
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--image-repeats", type=int, default=1)
-    parser.add_argument("--out")
-    args = parser.parse_args(argv)
+    p = parser(__doc__)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--image-repeats", type=int, default=1)
+    args = p.parse_args(argv)
     import pandas as pd
-    import torch
 
+    report = Report("egan_performance", argv, args.out)
     rows = []
     for mode, repeats in (
         ("features", args.repeats),
@@ -101,31 +87,27 @@ def main(argv=None):
         ("images", args.image_repeats),
     ):
         rows += [measure(mode, seed) for seed in range(repeats)]
-    df = pd.DataFrame(rows)
-    table = df.groupby("mode", sort=False).agg(
-        runs=("fit_seconds", "size"),
-        median_fit_seconds=("fit_seconds", statistics.median),
-        predictions_per_second=("predictions_per_second", statistics.median),
-        median_steps=("steps", "median"),
-        peak_rss_mb=("peak_rss_mb", "max"),
-        rss_after_imports_mb=("rss_after_imports_mb", "median"),
+    table = (
+        pd.DataFrame(rows)
+        .groupby("mode", sort=False)
+        .agg(
+            runs=("fit_seconds", "size"),
+            median_fit_seconds=("fit_seconds", statistics.median),
+            predictions_per_second=("predictions_per_second", statistics.median),
+            median_steps=("steps", "median"),
+            peak_rss_mb=("peak_mb", "max"),
+            rss_after_imports_mb=("rss_after_imports_mb", "median"),
+        )
     )
-    text = (
-        f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
-        f"{torch.__version__} on the CPU with {torch.get_num_threads()} threads.\n\n"
+    settings = (
         "Feature mode: make_classification 10,000 x 64, about 1:20, default "
         "EGANClassifier (early stopping on a 20% validation part); logistic regression "
         "with class weights for scale. Image mode: Fashion-MNIST T-shirt/top 5,000 "
         "against Shirt 2, default EGANClassifier(input_type='images') (Lite0, 64 px, "
         "no validation part at 2 minority images: all 1,000 steps); predictions on the "
-        "pair's 2,000 test images. Each run in a fresh process.\n\n"
-        + table.round(1).to_markdown()
-        + "\n"
+        "pair's 2,000 test images. Each run in a fresh process."
     )
-    print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
+    report.write(settings, table.round(1).to_markdown())
 
 
 if __name__ == "__main__":

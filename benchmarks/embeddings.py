@@ -14,18 +14,15 @@ Needs Debian's dataset-fashion-mnist package (or the files under data_home).
     python -m benchmarks.embeddings --out benchmarks/results/embeddings.md
 """
 
-import argparse
-import multiprocessing as mp
-import os
-import platform
-import resource
 import statistics
 import time
 
 import numpy as np
 
+from ._harness import Report, in_fresh_process, parser
 
-def _throughput(size, n_images, repeats, queue):
+
+def embed_repeatedly(size, n_images, repeats):
     from skimbgan import ImageEmbedder
     from skimbgan.datasets import load_fashion_mnist
 
@@ -36,24 +33,13 @@ def _throughput(size, n_images, repeats, queue):
         start = time.perf_counter()
         embedder.transform(images)
         times.append(time.perf_counter() - start)
-    queue.put(
-        dict(
-            size=size,
-            images_per_s=n_images / statistics.median(times),
-            peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        )
-    )
+    return dict(size=size, images_per_s=n_images / statistics.median(times))
 
 
 def throughput(sizes, n_images, repeats):
-    ctx = mp.get_context("spawn")
     rows = []
     for size in sizes:
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_throughput, args=(size, n_images, repeats, queue))
-        proc.start()
-        rows.append(queue.get())
-        proc.join()
+        rows.append(in_fresh_process(embed_repeatedly, size, n_images, repeats))
         print(rows[-1], flush=True)
     return rows
 
@@ -110,34 +96,27 @@ def quality(input_size, seed=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[224, 112, 64])
-    parser.add_argument("--n-images", type=int, default=256)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--quality-size", type=int, default=112)
-    parser.add_argument("--out")
-    args = parser.parse_args(argv)
+    p = parser(__doc__)
+    p.add_argument("--sizes", type=int, nargs="+", default=[224, 112, 64])
+    p.add_argument("--n-images", type=int, default=256)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--quality-size", type=int, default=112)
+    args = p.parse_args(argv)
     import pandas as pd
-    import torch
 
+    report = Report("embeddings", argv, args.out)
     thr = pd.DataFrame(throughput(args.sizes, args.n_images, args.repeats))
     qual = pd.DataFrame(quality(args.quality_size))
-    text = (
-        f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch "
-        f"{torch.__version__} with {torch.get_num_threads()} threads.\n\n"
+    settings = (
         f"Throughput of ImageEmbedder() (EfficientNet-Lite0, ImageNet weights) on "
         f"{args.n_images} Fashion-MNIST test images, median of {args.repeats} "
         "transforms, each input size in a fresh process (peak memory includes "
-        "the imported libraries and the data set):\n\n"
-        + thr.round(1).to_markdown(index=False)
-        + "\n\nShirt (minority) vs T-shirt/top, 1:10 in training and test, logistic "
-        "regression (standardised features):\n\n" + qual.round(3).to_markdown(index=False) + "\n"
+        "the imported libraries and the data set); then Shirt (minority) against "
+        "T-shirt/top, 1:10 in training and test, logistic regression on standardised "
+        "features."
     )
-    print(text)
-    if args.out:
-        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-        with open(args.out, "w") as f:
-            f.write(text)
+    body = thr.round(1).to_markdown(index=False) + "\n\n" + qual.round(3).to_markdown(index=False)
+    report.write(settings, body)
 
 
 if __name__ == "__main__":

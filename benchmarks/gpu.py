@@ -10,7 +10,6 @@ there exactly what it predicts on the device's CPU copy. Writes a Markdown
 table (--out, default benchmarks/results/gpu.md) naming the device.
 """
 
-import argparse
 import os
 import pickle
 import subprocess
@@ -23,7 +22,9 @@ import torch
 
 from skimbgan import EGANClassifier, ImageEmbedder, PolarityGANClassifier, PolarityGANSampler
 
-from .behaviour import images, tables
+from ._harness import machine
+from ._harness import parser as make_parser
+from ._synthetic import images, tables
 
 
 def estimators(device, scale):
@@ -95,10 +96,9 @@ def on_cpu_only(estimator, X, method):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = make_parser(__doc__, out="benchmarks/results/gpu.md")
     parser.add_argument("--device", default="cuda", help="the device to compare with the CPU")
     parser.add_argument("--scale", type=int, default=3, help="data and training length")
-    parser.add_argument("--out", default="benchmarks/results/gpu.md")
     args = parser.parse_args(argv)
     device = torch.device(args.device)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
@@ -115,8 +115,8 @@ def main(argv=None):
         print(f"{label}: {seconds:.2f} s on {args.device}, {cpu_seconds:.2f} s on cpu, "
               f"loads on {loaded_device}, same output: {same}", flush=True)  # fmt: skip
     lines = [
-        f"Device: {name} (`{args.device}`); torch {torch.__version__}; "
-        f"`python -m benchmarks.gpu --device {args.device} --scale {args.scale}`.",
+        f"Device: {name} (`{args.device}`). Machine: {machine(args.device)}. "
+        f"Command: `python -m benchmarks.gpu --device {args.device} --scale {args.scale}`.",
         "",
         "| estimator | fit on device (s) | fit on CPU (s) | CPU / device | "
         "loaded where no GPU is seen | same output there |",

@@ -9,30 +9,17 @@ memory of the same process after imports, before the fit, is reported too.
     python -m benchmarks.performance --repeats 5 --out benchmarks/results/performance.md
     python -m benchmarks.performance --device cuda   # the GAN fits on a GPU
 
-The current defaults are timed beside the defaults of skimbgan 0.1
-(``OLD_DEFAULTS``) and SMOTE, taking turns within each repeat.
+The current defaults are timed beside the sampler's earlier defaults
+(``OLD_DEFAULTS``, before its speed-up) and SMOTE, taking turns within each repeat.
 """
 
-import argparse
-import multiprocessing as mp
-import os
-import platform
-import resource
-import statistics
-import sys
 import time
+
+from ._harness import Report, in_fresh_process, median, parser, rss_mb
 
 SIZES = (1_000, 10_000, 100_000)
 
-
-def _rss_mb():
-    # current resident set size, from /proc (Linux)
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-# The defaults of skimbgan 0.1 (the paper's learning rate, 1,000 steps after a
+# The sampler's earlier defaults (the paper's learning rate, 1,000 steps after a
 # 300-step autoencoder initialisation): the reference the new defaults are
 # measured against.
 OLD_DEFAULTS = dict(
@@ -46,7 +33,7 @@ OLD_DEFAULTS = dict(
 METHODS = ("SMOTE", "PolarityGAN", "PolarityGAN old defaults")
 
 
-def _measure(method, n_samples, seed, device, queue):
+def measure(method, n_samples, seed, device):
     import numpy as np
     from imblearn.over_sampling import SMOTE
     from sklearn.datasets import make_classification
@@ -67,20 +54,16 @@ def _measure(method, n_samples, seed, device, queue):
     else:
         params = OLD_DEFAULTS if method.endswith("old defaults") else {}
         sampler = PolarityGANSampler(random_state=seed, device=device, **params)
-    before = _rss_mb()
+    before = rss_mb()
     start = time.perf_counter()
     X_res, _ = sampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put(
-        dict(
-            method=method,
-            n_samples=n_samples,
-            seconds=seconds,
-            rss_before_mb=before,
-            peak_mb=peak,
-            n_new=len(X_res) - len(X),
-        )
+    return dict(
+        method=method,
+        n_samples=n_samples,
+        seconds=seconds,
+        rss_before_mb=before,
+        n_new=len(X_res) - len(X),
     )
 
 
@@ -90,16 +73,11 @@ def run(sizes, repeats, methods=METHODS, device="cpu"):
     The methods take turns within each repeat, so that a slow spell of a shared
     machine affects them alike.
     """
-    ctx = mp.get_context("spawn")
     rows = []
     for n in sizes:
         for r in range(repeats):
             for method in methods:
-                queue = ctx.Queue()
-                proc = ctx.Process(target=_measure, args=(method, n, r, device, queue))
-                proc.start()
-                row = queue.get()
-                proc.join()
+                row = in_fresh_process(measure, method, n, r, device)
                 rows.append(row)
                 print(
                     f"{method:>26} n={n:>7} run {r}: {row['seconds']:.2f} s, "
@@ -111,9 +89,7 @@ def run(sizes, repeats, methods=METHODS, device="cpu"):
 
 def table(rows, sizes, methods=METHODS):
     def med(method, n, key):
-        return statistics.median(
-            r[key] for r in rows if r["method"] == method and r["n_samples"] == n
-        )
+        return median(rows, key, method=method, n_samples=n)
 
     new, old = "PolarityGAN", "PolarityGAN old defaults"
     lines = [
@@ -136,32 +112,22 @@ def table(rows, sizes, methods=METHODS):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    parser.add_argument("--device", default="cpu", help="device of the GAN fits (cpu, cuda)")
-    parser.add_argument("--out", help="also write the markdown table here")
-    args = parser.parse_args(argv)
+    p = parser(__doc__)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    p.add_argument("--device", default="cpu", help="device of the GAN fits (cpu, cuda)")
+    args = p.parse_args(argv)
     if "PolarityGAN" not in args.methods:
-        parser.error("--methods must include PolarityGAN (the table is built around it)")
+        p.error("--methods must include PolarityGAN (the table is built around it)")
+    report = Report("performance", argv, args.out)
     rows = run(args.sizes, args.repeats, args.methods, args.device)
-    import torch
-
-    header = (
-        f"Medians of {args.repeats} runs, each in a fresh process; "
-        f"{os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), "
-        f"torch {torch.__version__} with {torch.get_num_threads()} threads, "
-        f"PolarityGANSampler on device {args.device!r} with the current defaults and with "
-        f"the old ones ({OLD_DEFAULTS}); 64 features, imbalance 1:20, brought to balance.\n\n"
-        f"Command: `python -m benchmarks.performance {' '.join(sys.argv[1:])}`\n\n"
+    settings = (
+        f"Medians of {args.repeats} runs, each in a fresh process; PolarityGANSampler with "
+        f"the current defaults and with the old ones ({OLD_DEFAULTS}); 64 features, "
+        "imbalance 1:20, brought to balance."
     )
-    text = header + table(rows, args.sizes, args.methods)
-    print(text)
-    if args.out:
-        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-        with open(args.out, "w") as f:
-            f.write(text + "\n")
+    report.write(settings, table(rows, args.sizes, args.methods), device=args.device)
 
 
 if __name__ == "__main__":

@@ -33,16 +33,14 @@ with other ``--methods`` share the cache. Needs Debian's
 dataset-fashion-mnist package.
 """
 
-import argparse
 import json
-import os
-import platform
-import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from ._harness import Report, parser
 
 PAPER = {"SMOTE-SVM": 0.69, "ResNet50": 0.81, "BAGAN": 0.85, "P-GAN": 0.90}
 EMBEDDING_METHODS = ["emb-lr", "emb-lr-balanced", "emb-smote-lr", "emb-polarity-lr"]
@@ -152,11 +150,11 @@ def cache_path(cache_dir, method, seed, args):
     return Path(cache_dir) / f"{method}-{seed}-{args.input_size}px{tag}.json"
 
 
-def report(results, args, command):
+def tables(results, args):
+    """The settings paragraph and the tables of a run's report."""
     import pandas as pd
-    import torch
 
-    from skimbgan.datasets._fashion_mnist import TARGET_NAMES
+    from skimbgan.datasets import FASHION_MNIST_CLASSES as TARGET_NAMES
 
     frame = pd.DataFrame(results)
     order = [m for m in METHODS if m in set(frame.method)]
@@ -177,16 +175,15 @@ def report(results, args, command):
         index=sorted(set(frame.method)),
         columns=[f"{i} {TARGET_NAMES[i]}" for i in range(10)],
     ).loc[order]
-    lines = [
-        "# Polarity-GAN on Fashion-MNIST: the paper's protocol\n",
-        f"Command: `{command}`\n",
+    settings = (
+        "# Polarity-GAN on Fashion-MNIST: the paper's protocol\n\n"
         f"Training counts per class 0-9: 5000, 4000, ..., 100, 50 (one random subset per "
         f"seed; seeds {sorted(set(frame.seed))}); test: all 10,000 test images. Fine-tuned "
         f"models: EfficientNet-Lite0 (ImageNet weights) trained whole at {args.input_size} px "
         f"for {args.epochs} epoch{'s' if args.epochs != 1 else ''}, the epoch chosen on 10% "
-        "of the training subset. Machine: "
-        f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, "
-        f"device {args.device}.\n",
+        "of the training subset."
+    )
+    lines = [
         "Macro F1 and accuracy on the test set, mean (and standard deviation) over seeds; "
         "fit time: median minutes per fit.\n",
         summary.to_markdown(),
@@ -199,7 +196,7 @@ def report(results, args, command):
     paired = _paired(frame)
     if paired:
         lines += ["\nPaired differences in macro F1 (same seeds), mean and per seed:\n", paired]
-    return "\n".join(lines) + "\n"
+    return settings, "\n".join(lines)
 
 
 def _signed(value):
@@ -233,16 +230,16 @@ def _paired(frame):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--input-size", type=int, default=64)
-    parser.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--cache-dir", default="benchmarks/results/cache/polarity_images")
-    parser.add_argument("--out", default=None)
-    args = parser.parse_args(argv)
+    parser_ = parser(__doc__)
+    parser_.add_argument("--seeds", type=int, default=3)
+    parser_.add_argument("--first-seed", type=int, default=0)
+    parser_.add_argument("--epochs", type=int, default=8)
+    parser_.add_argument("--input-size", type=int, default=64)
+    parser_.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
+    parser_.add_argument("--device", default="cpu")
+    parser_.add_argument("--cache-dir", default="benchmarks/results/cache/polarity_images")
+    args = parser_.parse_args(argv)
+    report = Report("polarity_images", argv, args.out)
 
     from skimbgan.datasets import load_fashion_mnist
 
@@ -267,13 +264,8 @@ def main(argv=None):
                 f"fit {result['fit_seconds'] / 60:.1f} min",
                 flush=True,
             )
-    command = "python -m benchmarks.polarity_images " + " ".join(
-        argv if argv is not None else sys.argv[1:]
-    )
-    text = report(results, args, command)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text)
+    settings, body = tables(results, args)
+    report.write(settings, body, device=args.device)
 
 
 if __name__ == "__main__":

@@ -11,15 +11,14 @@ distances).
     python -m benchmarks.stopping --profile heldout --out benchmarks/results/stopping-heldout.md
 """
 
-import argparse
-import os
-import platform
-import sys
 import warnings
 
 import numpy as np
 
-from .quality import PROFILES, load_dataset
+from skimbgan.benchmark import PROFILES
+
+from ._harness import Report, parser
+from ._tabular import load_dataset
 
 
 def run(datasets, tol, n_steps, seed):
@@ -52,31 +51,24 @@ def run(datasets, tol, n_steps, seed):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="dev")
-    parser.add_argument("--tol", type=float, default=0.1)
-    parser.add_argument("--n-steps", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="benchmarks/results/stopping-dev.md")
-    args = parser.parse_args(argv)
+    p = parser(__doc__, out="benchmarks/results/stopping-dev.md")
+    p.add_argument("--profile", choices=sorted(PROFILES), default="dev")
+    p.add_argument("--tol", type=float, default=0.1)
+    p.add_argument("--n-steps", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
     import pandas as pd
-    import torch
 
+    report = Report("stopping", argv, args.out)
     rows = run(PROFILES[args.profile]["datasets"], args.tol, args.n_steps, args.seed)
-    command = " ".join(["python -m benchmarks.stopping", *(sys.argv[1:] if argv is None else argv)])
-    text = (
+    settings = (
         f"PolarityGANSampler(tol={args.tol}, n_iter_no_change=2, n_steps={args.n_steps}, "
         f"random_state={args.seed}), other parameters default, on each whole standardised "
         f"data set of the '{args.profile}' profile. 'movement': the generator's movement at "
         "each check (every 50 updates), in units of the median nearest-neighbour distance "
-        f"between real samples. Machine: {os.cpu_count()} CPU cores ({platform.machine()}), "
-        f"torch {torch.__version__}.\n\nCommand: `{command}`\n\n"
-        + pd.DataFrame(rows).to_markdown(index=False)
-        + "\n"
+        "between real samples."
     )
-    print(text)
-    with open(args.out, "w") as f:
-        f.write(text)
+    report.write(settings, pd.DataFrame(rows).to_markdown(index=False))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,15 @@ are importable for scripts that make their own tables.
 
 from ._cli import main
 from ._data import DEV_SUBSET, HELD_OUT, PROFILES, Dataset
-from ._methods import Method, parse_classifiers, parse_methods
-from ._run import METRICS, execute, make_tasks, run_task, scores
+from ._methods import (
+    OWN_CODE,
+    Method,
+    make_classifier,
+    make_sampler,
+    parse_classifiers,
+    parse_methods,
+)
+from ._run import METRICS, code_fingerprint, execute, make_tasks, run_task, scores
 
 __all__ = [
     "DEV_SUBSET",
@@ -16,9 +23,13 @@ __all__ = [
     "HELD_OUT",
     "METRICS",
     "Method",
+    "OWN_CODE",
     "PROFILES",
+    "code_fingerprint",
     "execute",
     "main",
+    "make_classifier",
+    "make_sampler",
     "make_tasks",
     "parse_classifiers",
     "parse_methods",

@@ -1,0 +1,129 @@
+"""What every benchmark script shares: its command line, its report, and
+measurements of time and memory in a fresh process.
+
+A script is a short file answering one question. It builds its parser with
+:func:`parser`, measures (through :func:`in_fresh_process` when peak memory
+matters), and ends with :meth:`Report.write`, which prints the result and
+writes it under ``--out`` with what a reader needs to re-run it: the command,
+the machine and the wall time.
+"""
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+
+
+def parser(doc, out=None):
+    """An argument parser described by the first line of ``doc``, with
+    ``--out`` (the Markdown report; ``out`` is its default, None prints only)."""
+    p = argparse.ArgumentParser(
+        description=doc.splitlines()[0], epilog=doc, formatter_class=argparse.RawTextHelpFormatter
+    )
+    p.add_argument("--out", default=out, help=f"write the report here too (default {out})")
+    return p
+
+
+def machine(device="cpu"):
+    """One line naming the machine and the software a result was measured with."""
+    import torch
+
+    gpu = ""
+    if str(device).startswith("cuda") and torch.cuda.is_available():
+        gpu = f", GPU {torch.cuda.get_device_name(torch.device(device))}"
+    return (
+        f"{os.cpu_count()} CPU cores ({platform.machine()}, {platform.system()}){gpu}; "
+        f"Python {platform.python_version()}, torch {torch.__version__} with "
+        f"{torch.get_num_threads()} threads; device {device}"
+    )
+
+
+class Report:
+    """The report of one run of a script, timed from its creation."""
+
+    def __init__(self, script, argv=None, out=None):
+        args = sys.argv[1:] if argv is None else list(argv)
+        self.command = " ".join(["python -m benchmarks." + script, *args])
+        self.out = out
+        self.started = time.time()
+
+    def text(self, settings, body, device="cpu"):
+        seconds = time.time() - self.started
+        return (
+            f"{settings.rstrip()}\n\nMachine: {machine(device)}. Wall time {seconds:.0f} s "
+            f"(results read from a cache count as zero).\n\nCommand: `{self.command}`\n\n"
+            f"{body.rstrip()}\n"
+        )
+
+    def write(self, settings, body, device="cpu", rows=None):
+        """Print the report and write it to ``--out`` (with ``rows``, a list
+        of dicts, as a CSV of the same name beside it)."""
+        text = self.text(settings, body, device)
+        print(text)
+        if self.out:
+            os.makedirs(os.path.dirname(self.out) or ".", exist_ok=True)
+            with open(self.out, "w") as f:
+                f.write(text)
+            if rows is not None:
+                import pandas as pd
+
+                pd.DataFrame(rows).to_csv(os.path.splitext(self.out)[0] + ".csv", index=False)
+        return text
+
+
+def rss_mb():
+    """The current process's resident memory in MiB (Linux ``/proc``)."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb():
+    """The peak resident memory of this process's address space in MiB.
+
+    Read from ``VmHWM`` in ``/proc/self/status``, which starts afresh with a
+    new program image. ``getrusage``'s ``ru_maxrss`` is not used: a spawned
+    process keeps the maximum of its parent at the fork, so a child of a large
+    parent would report the parent's memory.
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
+def _child(fn, args, queue):
+    try:
+        row = dict(fn(*args))
+        row["peak_mb"] = peak_rss_mb()
+        queue.put(row)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        queue.put({"error": repr(exc)})
+        raise
+
+
+def in_fresh_process(fn, *args):
+    """``fn(*args)`` (a module-level function returning a dict) in a spawned
+    process, so that its peak resident memory is its own: the dict comes back
+    with ``peak_mb`` added. ``fn`` may record :func:`rss_mb` itself (say,
+    after its imports) to separate the interpreter's share."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(fn, args, queue))
+    process.start()
+    row = queue.get()
+    process.join()
+    if "error" in row:
+        raise RuntimeError(f"{fn.__name__}{args} failed in its process: {row['error']}")
+    return row
+
+
+def median(rows, key, **match):
+    """Median of ``row[key]`` over the rows whose items equal ``match``."""
+    values = [r[key] for r in rows if all(r.get(k) == v for k, v in match.items())]
+    return statistics.median(values) if values else float("nan")
