@@ -122,7 +122,7 @@ default="efficientnet_lite0"
     offset_ : float
         The logit cut-off, 0 (the paper's).
     generator_, discriminator_ : torch.nn.Module
-        The networks of the kept checkpoint (on the CPU).
+        The networks of the kept checkpoint (on ``device_``).
     history_ : dict of list
         ``step``, ``discriminator_loss``, ``generator_loss``, ``real_logit``
         and ``fake_logit`` (mean logits of the majority batch and of ``G``'s

@@ -16,7 +16,7 @@ from .._core.polarity.fine_tuning import logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
-from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, VALIDATION
+from ..utils._params import BACKBONE, COMMON, CONVEX_GAN, IMAGE_INPUT, VALIDATION
 from ..utils._random import named_seeds
 from ..utils._validation import check_labels, check_validation_data, stratified_holdout
 from ._logits import LogitsMixin
@@ -126,9 +126,9 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
     ----------
     classes_ : ndarray of shape (n_classes,)
     extractor_ : torch.nn.Module
-        ``F`` of the kept epoch (on the CPU).
+        ``F`` of the kept epoch (on ``device_``).
     classifier_ : torch.nn.Module
-        ``C`` of the kept epoch (on the CPU).
+        ``C`` of the kept epoch (on ``device_``).
     generator_, critic_ : torch.nn.Module or None
         ``G`` and ``D`` as training ended (None with ``use_gan=False``).
     generation_counts_ : ndarray of shape (n_classes,)
@@ -179,6 +179,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
 
     _fitted_networks = ("extractor_", "classifier_", "generator_", "critic_")
     _parameter_constraints: dict = {
+        **CONVEX_GAN,
         **COMMON,
         **IMAGE_INPUT,
         **VALIDATION,
@@ -193,14 +194,6 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         "balanced_sampling": ["boolean"],
         "logit_adjustment": [Interval(numbers.Real, 0, None, closed="left")],
         "classifier_hidden_dims": ["array-like"],
-        "hidden_dims": ["array-like"],
-        "noise_dim": [Interval(numbers.Integral, 1, None, closed="left")],
-        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "max_anchor_weight": [Interval(numbers.Real, 0.5, 1, closed="right")],
-        "generator_lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "critic_lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "max_anchors_per_class": [Interval(numbers.Integral, 1, None, closed="left")],
         "gan_steps": [Interval(numbers.Integral, 1, None, closed="left")],
         "refresh_every": [Interval(numbers.Integral, 1, None, closed="left")],

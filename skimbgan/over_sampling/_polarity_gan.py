@@ -18,6 +18,7 @@ from ..metrics import UNCERTAINTY_MEASURES
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
+from ..utils._params import COMMON, CONVEX_GAN
 from ..utils._random import named_seeds, one_seed
 from ..utils._scaling import scaling
 from ..utils._validation import warn_single_sample_classes
@@ -43,67 +44,52 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         problems; ``'minority'``, ``'not minority'``, ``'not majority'``,
         ``'all'``, ``'auto'``; a dict ``{class: n_samples_wanted}``; or a
         callable ``y -> dict``).
-
     n_steps : int, default=200
         Generator updates (Algorithm 1's iterations), an upper bound when
         ``tol`` is set. Training cost is ``n_steps * batch_size``: it does not
         grow with the number of samples.
-
     batch_size : int, default=128
         Samples per update of each network.
-
     n_critic : int, default=1
         Critic and classifier updates per generator update.
-
     noise_dim : int, default=32
         Size of the noise vector z.
-
     hidden_dims : tuple of int, default=(128, 128)
         Hidden layer widths of the generator, critic and classifier.
-
     generator_lr : float, default=3e-3
         Adam learning rate of the generator.
-
     critic_lr, classifier_lr : float, default=2e-3
         Adam learning rates of the critic and the classifier. The paper uses
         2e-4 for all three; with its 1,000 steps that gives the same quality
         on the development data as these rates do in 200 steps (see the User
         Guide), at five times the cost. Adam's betas are (0.6, 0.9), the
         paper's first-moment decay 0.6.
-
     gp_weight : float, default=10.0
         Weight of the critic's gradient penalty (its Lipschitz control).
-
     classifier_weight : float, default=1.0
         Weight of the classifier term in the generator's loss: how strongly
         samples are pushed towards the region the classifier finds hard.
-
     n_neighbors : int or None, default=5
         Each synthetic sample combines a randomly drawn base sample of its class
         with up to ``n_neighbors`` of its nearest same-class neighbours (among
         the anchors). ``None`` lets every anchor of the class take part: the
         paper's global softmax, which tends to collapse towards the class
         centre (see the User Guide).
-
     max_anchor_weight : float, default=0.75
         Largest weight a single real sample may have in a synthetic one, in
         ``[0.5, 1]``. Below 1 no synthetic sample is a copy of a real one.
-
     max_anchors : int, default=1000
         Largest number of real samples per class that synthetic samples are
         combined from (a uniform random subset when a class is larger). Bounds
         memory and time for very large classes. The critic and classifier still
         see every sample.
-
     init : {'random', 'autoencoder'}, default='random'
         Initialisation of the generator: ``'random'`` starts from random
         weights; ``'autoencoder'`` first pre-trains it as the decoder of a
         class-agnostic autoencoder (the paper's, after BAGAN), which made no
         measurable difference on the development data.
-
     pretrain_steps : int, default=300
         Updates of the autoencoder initialisation (with ``init='autoencoder'``).
-
     tol : float or None, default=None
         Convergence threshold. Every 50 generator updates a fixed probe of
         256 generated samples is drawn again, and its mean movement since the
@@ -111,46 +97,35 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         real sample and its nearest same-class neighbour. Training stops when
         that movement stays below ``tol`` for ``n_iter_no_change`` checks in a
         row; ``n_steps`` stays the upper bound. ``None`` trains for ``n_steps``.
-
     n_iter_no_change : int, default=2
         Consecutive checks below ``tol`` that stop training.
-
     selection : {None, 'least_confidence', 'margin', 'ratio', 'entropy'}, default=None
         Uncertainty sampling: generate ``selection_pool`` times more candidates
         than needed and keep those the trained classifier is least sure about,
         by the named measure of :mod:`skimbgan.metrics`. ``None`` keeps the
         generator's samples as drawn.
-
     selection_pool : float, default=3.0
         Candidates per kept sample when ``selection`` is set (>= 1).
-
     $DEVICE
-
     random_state : int, RandomState instance or None, default=None
         Seed for anchor subsets, network initialisation, training and
         generation. With an int, results are identical from fit to fit on the
         same device, and the global numpy and torch random states are left
         untouched.
-
     $VERBOSE
 
     Attributes
     ----------
     sampling_strategy_ : dict
         Number of samples generated per class.
-
     $DEVICE_ATTRIBUTE
-
     classes_ : ndarray
         Class labels seen in ``fit_resample``.
-
     anchor_indices_ : dict
         For each class, the row indices (into the ``X`` given to
         ``fit_resample``) of the real samples that synthetic ones combine.
-
     generator_, critic_, classifier_ : torch.nn.Module
-        The trained networks (on the CPU).
-
+        The trained networks (on ``device_``).
     history_ : dict of list
         Losses logged during training: ``phase`` (0 for the autoencoder
         initialisation, 1 for the GAN), ``step``, ``reconstruction_loss``,
@@ -161,17 +136,13 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         ``generator_change`` (the convergence measure of ``tol``, at each check;
         NaN between checks). The last row is the step training stopped at;
         ``stop_reason_`` says why.
-
     n_steps_ : int
         Generator updates done (at most ``n_steps``).
-
     stop_reason_ : {'converged', 'n_steps'}
         Why training stopped: ``'converged'`` when the ``tol`` criterion was
         met, ``'n_steps'`` when the budget ran out.
-
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
-
     feature_names_in_ : ndarray of str
         Feature names, when ``X`` had string column names.
 
@@ -213,18 +184,12 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
     _fitted_networks = ("generator_", "critic_", "classifier_")
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
+        **COMMON,
+        **CONVEX_GAN,
         "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_critic": [Interval(numbers.Integral, 1, None, closed="left")],
-        "noise_dim": [Interval(numbers.Integral, 1, None, closed="left")],
-        "hidden_dims": ["array-like"],
-        "generator_lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "critic_lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "classifier_lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "max_anchor_weight": [Interval(numbers.Real, 0.5, 1, closed="both")],
         "max_anchors": [Interval(numbers.Integral, 2, None, closed="left")],
         "init": [StrOptions({"autoencoder", "random"})],
         "pretrain_steps": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -232,8 +197,6 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "selection": [StrOptions(set(UNCERTAINTY_MEASURES)), None],
         "selection_pool": [Interval(numbers.Real, 1, None, closed="left")],
-        "device": [str, torch.device],
-        "verbose": ["verbose"],
     }
 
     def __init__(

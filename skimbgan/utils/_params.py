@@ -36,6 +36,19 @@ VALIDATION = {
     "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
 }
 
+#: The convex generator, the critic and the classifier of Polarity-GAN
+#: (PolarityGANSampler, and PolarityGANClassifier in feature space).
+CONVEX_GAN = {
+    "noise_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+    "hidden_dims": ["array-like"],
+    "generator_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+    "critic_lr": [Interval(numbers.Real, 0, None, closed="neither")],
+    "gp_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "max_anchor_weight": [Interval(numbers.Real, 0.5, 1, closed="both")],
+}
+
 #: A backbone: a name or a module of the user's.
 BACKBONE = [str, torch.nn.Module]
 
