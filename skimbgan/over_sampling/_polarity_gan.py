@@ -7,26 +7,29 @@ import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import PolarityGANConfig
-from .._core.polarity.recombination import most_uncertain, normalise_weights, recombine
-from .._core.polarity.training import generate_weights, predict_proba, train_polarity_gan
+from .._core.polarity.training import train_polarity_gan
+from .._core.random import stream_seed
 from ..metrics import UNCERTAINTY_MEASURES
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._params import COMMON, CONVEX_GAN
-from ..utils._random import named_seeds, one_seed
+from ..utils._random import named_seeds
 from ..utils._scaling import scaling
 from ..utils._validation import warn_single_sample_classes
-from ._inputs import float_frame
+from ._categories import CATEGORY_RULES, CategoryEncoding
+from ._generation import GenerationMixin
+from ._inputs import categorical_positions, float_frame, input_kind, two_dimensional
+from ._mixed import MixedTable
 
 
 @fill_doc
-class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
+class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
     """Over-sample with Polarity-GAN: convex combinations near the class boundary.
 
     A generator ``G(z|k)`` outputs convex combinations of real samples of class
@@ -106,6 +109,22 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         generator's samples as drawn.
     selection_pool : float, default=3.0
         Candidates per kept sample when ``selection`` is set (>= 1).
+    categorical_features : 'auto', array-like of int, str or bool, or None, default=None
+        Columns that hold categories, not numbers: column indices, column names
+        (of a DataFrame), a boolean mask, or ``'auto'`` for a DataFrame's
+        ``category``, ``object``, string and ``bool`` columns. The convex
+        weights combine the numeric columns; each categorical value of a
+        synthetic sample is drawn from the real samples it combines (see
+        ``categorical_sampling``), and every column keeps its dtype. ``None``:
+        all columns are numeric (``bool`` ones become float64, a ``category``
+        column is refused).
+    categorical_sampling : {'anchor', 'column'}, default='anchor'
+        How categorical values are drawn from the real samples a synthetic one
+        combines, with its convex weights as probabilities: ``'anchor'`` draws
+        one of them and takes all its categorical values (the combination of
+        categories is then one a real sample of the class has); ``'column'``
+        draws each column's value independently. In both, a category held by
+        samples of total weight ``w`` is chosen with probability ``w``.
     $DEVICE
     random_state : int, RandomState instance or None, default=None
         Seed for anchor subsets, network initialisation, training and
@@ -141,6 +160,8 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
     stop_reason_ : {'converged', 'n_steps'}
         Why training stopped: ``'converged'`` when the ``tol`` criterion was
         met, ``'n_steps'`` when the budget ran out.
+    categorical_features_ : ndarray of int
+        Positions of the categorical columns (empty when there are none).
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of str
@@ -152,11 +173,11 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
 
     Notes
     -----
-    ``X`` must be numeric and dense. float32 and float64 keep their dtype;
-    other numeric dtypes (integers) come back as float64, since convex
-    combinations of integers are not integers. A class with a single sample
-    has that sample as its whole convex hull: its synthetic samples are copies
-    of it (with a warning).
+    Without ``categorical_features``, ``X`` must be numeric and dense.
+    float32 and float64 keep their dtype; other numeric dtypes (integers) come
+    back as float64, since convex combinations of integers are not integers.
+    A class with a single sample has that sample as its whole convex hull: its
+    synthetic samples are copies of it (with a warning).
 
     Features are standardised internally for the networks; synthetic samples
     are formed from the original rows, so each is exactly (up to floating-point
@@ -197,6 +218,8 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
         "selection": [StrOptions(set(UNCERTAINTY_MEASURES)), None],
         "selection_pool": [Interval(numbers.Real, 1, None, closed="left")],
+        "categorical_features": ["array-like", StrOptions({"auto"}), None],
+        "categorical_sampling": [StrOptions(set(CATEGORY_RULES))],
     }
 
     def __init__(
@@ -222,6 +245,8 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         n_iter_no_change=2,
         selection=None,
         selection_pool=3.0,
+        categorical_features=None,
+        categorical_sampling="anchor",
         device="auto",
         random_state=None,
         verbose=0,
@@ -246,6 +271,8 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         self.n_iter_no_change = n_iter_no_change
         self.selection = selection
         self.selection_pool = selection_pool
+        self.categorical_features = categorical_features
+        self.categorical_sampling = categorical_sampling
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -256,9 +283,11 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Numeric, dense, finite. Integer and boolean values (arrays or
-            DataFrame columns) come back as float64: a convex combination of
-            integers is not an integer.
+            Dense; its numeric columns finite. Integer and boolean numeric
+            values (arrays or DataFrame columns) come back as float64: a convex
+            combination of integers is not an integer. Categorical columns (see
+            ``categorical_features``) may hold missing values, a category of
+            their own.
         y : array-like of shape (n_samples,)
             Class labels, any type imbalanced-learn accepts.
         **params : dict
@@ -268,14 +297,26 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         -------
         X_resampled : {ndarray, DataFrame} of shape (n_samples_new, n_features)
             The input kind of ``X``; float32 and float64 columns keep their
-            dtype, other numeric columns become float64.
+            dtype, other numeric columns become float64, categorical columns
+            keep theirs (an object array with categorical columns stays one).
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             The input kind and dtype of ``y``.
         """
+        if self.categorical_features is not None:
+            self._validate_params()
+            table = two_dimensional(X)
+            positions = categorical_positions(table, self.categorical_features)
+            if positions.size:
+                table = MixedTable(table, positions, input_kind(X))
+                return super().fit_resample(table, y, **params)
         return super().fit_resample(float_frame(X), y, **params)
 
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if isinstance(X, MixedTable):
+            validate_data(self, X=X.source, y=y, reset=True, skip_check_array=True)
+            check_consistent_length(X.numeric, y)
+            return X, y, binarize_y
         X, y = validate_data(
             self,
             X=X,
@@ -290,6 +331,8 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         return core_config(PolarityGANConfig, self, hidden_dims=check_hidden_dims(self.hidden_dims))
 
     def _fit_resample(self, X, y):
+        table, self._layout = (X, X.layout) if isinstance(X, MixedTable) else (None, None)
+        X = X if table is None else table.numeric
         config = self._config()
         seeds, stream = named_seeds(self.random_state, ("train", "generate"))
         self.device_ = resolve_device(self.device)
@@ -306,15 +349,23 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
         anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
         self._anchors = X[anchor_rows]
         self._unit, self._mean, self._scale = scaling(X)
+        X_net = self._standardise(X)
+        self.categorical_features_ = np.empty(0, dtype=np.int64)
+        if table is not None:
+            self.categorical_features_ = table.layout.categorical
+            # streams 0 and 1 of the training seed are training's own
+            encoding = CategoryEncoding(table.layout.n_categories, stream_seed(seeds.train, 2))
+            self._anchor_codes = table.codes[anchor_rows]
+            X_net = np.hstack([X_net, encoding.transform(table.codes)])
 
         if counts.sum() == 0:
             self.generator_ = self.critic_ = self.classifier_ = None
             self.history_ = {}
             self.n_steps_, self.stop_reason_ = 0, "n_steps"
-            return X.copy(), y.copy()
+            return (X.copy() if table is None else table.originals()), y.copy()
 
         trained = train_polarity_gan(
-            torch.from_numpy(self._standardise(X)),
+            torch.from_numpy(X_net),
             torch.from_numpy(y_index.astype(np.int64)),
             n_classes,
             torch.from_numpy(anchor_rows.astype(np.int64)),
@@ -333,76 +384,18 @@ class PolarityGANSampler(FittedNetworksMixin, BaseOverSampler):
 
         n_samples = dict(zip(self.classes_, counts, strict=True))
         X_new, y_new = self._generate(n_samples, seeds.generate, self.selection)[:2]
+        if table is not None:
+            return self._layout.stack(table.originals(), X_new), np.hstack([y, y_new])
         return np.vstack([X, X_new.astype(X.dtype, copy=False)]), np.hstack([y, y_new])
 
     def _standardise(self, X):
         return ((X / self._unit - self._mean) / self._scale).astype(np.float32)
 
-    def _generate(self, n_samples, seed, selection):
-        """Synthetic samples with their convex weights and anchor rows."""
-        position = {label: k for k, label in enumerate(self.classes_)}
-        wanted = np.zeros(len(self.classes_), dtype=np.int64)
-        for label, n in n_samples.items():
-            if label not in position:
-                raise ValueError(f"Unknown class {label!r}; classes are {self.classes_}.")
-            if int(n) < 0:
-                raise ValueError(f"Cannot generate a negative number of samples: {n}.")
-            wanted[position[label]] = int(n)
-        pool = wanted if selection is None else np.ceil(wanted * self.selection_pool)
-        labels = np.repeat(np.arange(len(self.classes_)), pool.astype(np.int64))
-        z, weights, index = generate_weights(self.generator_, torch.from_numpy(labels), seed)
-        weights = normalise_weights(weights.double().cpu().numpy())
-        index = index.cpu().numpy()
-        if selection is not None:
-            proba = normalise_weights(predict_proba(self.classifier_, z).double().cpu().numpy())
-            keep = most_uncertain(labels, UNCERTAINTY_MEASURES[selection](proba), wanted)
-            labels, weights, index = labels[keep], weights[keep], index[keep]
-        X_new = recombine(weights, self._anchors, index, self._unit)
-        rows = np.concatenate(list(self.anchor_indices_.values()))[index]
-        return X_new, self.classes_[labels], weights, rows
-
-    def generate(self, n_samples, *, random_state=None, return_weights=False):
-        """Draw new synthetic samples from the fitted generator.
-
-        Parameters
-        ----------
-        n_samples : dict
-            ``{class_label: number_of_samples}``.
-        random_state : int, RandomState instance or None, default=None
-            Seed of this draw.
-        return_weights : bool, default=False
-            Also return the convex weights and the rows of the fitting ``X``
-            they apply to.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_new, n_features)
-            In the dtype of the ``X`` the sampler was fitted on.
-        y_new : ndarray of shape (n_new,)
-        weights : ndarray of shape (n_new, n_combined)
-            Only with ``return_weights``: non-negative, rows sum to one.
-        rows : ndarray of shape (n_new, n_combined)
-            Only with ``return_weights``: ``X_new[i]`` equals
-            ``weights[i] @ X_fit[rows[i]]``, and every ``X_fit[rows[i]]`` is of
-            class ``y_new[i]``.
-        """
-        check_is_fitted(self, "anchor_indices_")
-        if self.generator_ is None:
-            raise ValueError(
-                "This sampler generated nothing during fit_resample (its sampling "
-                "strategy asked for no new samples), so it has no generator."
-            )
-        seed = one_seed(random_state)
-        X_new, y_new, weights, rows = self._generate(n_samples, seed, None)
-        X_new = X_new.astype(self._anchors.dtype, copy=False)
-        if return_weights:
-            return X_new, y_new, weights, rows
-        return X_new, y_new
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
-        tags.input_tags.string = False
+        tags.input_tags.string = self.categorical_features is not None
+        tags.input_tags.categorical = self.categorical_features is not None
         tags.non_deterministic = False
         return tags
