@@ -32,6 +32,7 @@ def missing_dependencies(names, plots=True):
         ("tabulate", "tabulate"),
         ("scikit-posthocs", "scikit_posthocs"),
         ("statsmodels", "statsmodels"),
+        ("baycomp", "baycomp"),
     ]
     if plots:
         needed.append(("matplotlib", "matplotlib"))

@@ -2,9 +2,12 @@
 
 A method is a way to handle the imbalance around a classifier: nothing,
 class weights, a tuned decision threshold, an over-sampler (optionally followed
-by a tuned threshold: ``smote+threshold``), or EGANClassifier, which is a
-classifier of its own. Parameters follow a colon: ``polarity:n_steps=2000``
-(several: ``polarity:n_steps=2000,batch_size=256``).
+by a tuned threshold: ``smote+threshold``), or a classifier of its own:
+EGANClassifier, or one of imbalanced-learn's under-sampling ensembles
+(``brf``, ``easy_ensemble``, ``balanced_bagging``, ``rusboost``), which large
+studies of imbalanced tables put near the top; these take ``+threshold`` too.
+Parameters follow a colon: ``polarity:n_steps=2000`` (several:
+``polarity:n_steps=2000,batch_size=256``).
 """
 
 import ast
@@ -18,7 +21,17 @@ SAMPLERS = {
     "adasyn": ("imblearn.over_sampling", "ADASYN"),
     "polarity": ("skimbgan", "PolarityGANSampler"),
 }
-PLAIN = ("none", "class_weight", "threshold", "egan")
+#: imbalanced-learn's under-sampling ensembles: classifiers of their own, run
+#: with their defaults (``n_jobs=1``: the benchmark parallelises the runs).
+ENSEMBLES = {
+    "brf": ("imblearn.ensemble", "BalancedRandomForestClassifier"),
+    "easy_ensemble": ("imblearn.ensemble", "EasyEnsembleClassifier"),
+    "balanced_bagging": ("imblearn.ensemble", "BalancedBaggingClassifier"),
+    "rusboost": ("imblearn.ensemble", "RUSBoostClassifier"),
+}
+PLAIN = ("none", "class_weight", "threshold", "egan", *ENSEMBLES)
+#: Methods that are classifiers themselves: ``--classifiers`` does not apply.
+OWN_CLASSIFIERS = ("egan", *ENSEMBLES)
 ALIASES = {
     "baseline": "none",
     "balanced": "class_weight",
@@ -37,6 +50,19 @@ ALIASES = {
     "polarity-gan": "polarity",
     "polaritygansampler": "polarity",
     "eganclassifier": "egan",
+    "balanced_random_forest": "brf",
+    "balancedrandomforest": "brf",
+    "balancedrandomforestclassifier": "brf",
+    "balanced-random-forest": "brf",
+    "easyensemble": "easy_ensemble",
+    "easy-ensemble": "easy_ensemble",
+    "easyensembleclassifier": "easy_ensemble",
+    "balancedbagging": "balanced_bagging",
+    "balanced-bagging": "balanced_bagging",
+    "balancedbaggingclassifier": "balanced_bagging",
+    "rus_boost": "rusboost",
+    "rus-boost": "rusboost",
+    "rusboostclassifier": "rusboost",
 }
 #: Samplers whose neighbour count is capped at ``n_minority - 1`` at fit time
 #: (:class:`~skimbgan.benchmark._samplers.NeighbourCappedSampler`) unless the
@@ -88,7 +114,7 @@ DEFAULT_METHODS = "none,class_weight,threshold,smote,smote+threshold,polarity,po
 
 def valid_method_names():
     bases = list(PLAIN) + list(SAMPLERS)
-    return bases + [f"{s}+threshold" for s in [*SAMPLERS, "egan"]]
+    return bases + [f"{s}+threshold" for s in [*SAMPLERS, *OWN_CLASSIFIERS]]
 
 
 @dataclass(frozen=True)
@@ -108,8 +134,9 @@ class Method:
 
     @property
     def own_classifier(self):
-        """EGANClassifier classifies by itself: the --classifiers do not apply."""
-        return self.base == "egan"
+        """EGANClassifier and the ensembles classify by themselves: the
+        --classifiers do not apply."""
+        return self.base in OWN_CLASSIFIERS
 
     @property
     def is_sampler(self):
@@ -130,6 +157,8 @@ class Method:
 
             params = {"device": device, **self.params}
             model = make_pipeline(StandardScaler(), EGANClassifier(random_state=seed, **params))
+        elif self.base in ENSEMBLES:
+            model = make_pipeline(StandardScaler(), make_ensemble(self.base, seed, self.params))
         else:
             weight = "balanced" if self.base == "class_weight" else None
             steps = [StandardScaler()]
@@ -165,6 +194,19 @@ def make_sampler(base, seed, params, device="cpu", cap=True):
 
         return NeighbourCappedSampler(sampler)
     return sampler
+
+
+def make_ensemble(base, seed, params):
+    """One of imbalanced-learn's under-sampling ensembles, single-threaded."""
+    import importlib
+
+    module, name = ENSEMBLES[base]
+    cls = getattr(importlib.import_module(module), name)
+    extra = {} if base == "rusboost" else {"n_jobs": 1}
+    try:
+        return cls(random_state=seed, **{**extra, **params})
+    except TypeError as exc:
+        raise ValueError(f"Method {base!r}: {exc}") from exc
 
 
 def make_classifier(name, seed, class_weight=None):
@@ -233,8 +275,11 @@ def parse_method(text):
             f"Unknown method {text!r}. Valid methods: {', '.join(valid_method_names())} "
             "(samplers take '+threshold'; parameters after a colon, e.g. polarity:n_steps=2000)."
         )
-    if threshold and base not in SAMPLERS and base != "egan":
-        raise ValueError(f"{text!r}: '+threshold' follows a sampler (e.g. smote+threshold).")
+    if threshold and base not in SAMPLERS and base not in OWN_CLASSIFIERS:
+        raise ValueError(
+            f"{text!r}: '+threshold' follows a sampler or a classifier of its own "
+            "(e.g. smote+threshold, brf+threshold)."
+        )
     params = {}
     if params_text:
         if base in ("none", "class_weight", "threshold"):
@@ -248,6 +293,8 @@ def parse_method(text):
     # unknown parameter names and invalid values fail now, not in every split
     if method.is_sampler:
         estimator = make_sampler(base, 0, params, cap=False)
+    elif base in ENSEMBLES:
+        estimator = make_ensemble(base, 0, params)
     elif base == "egan":
         from skimbgan import EGANClassifier
 

@@ -177,6 +177,39 @@ def paired_against(table, reference):
     return out
 
 
+def uncertainty_lines(sub, table, metric):
+    """Effect sizes with their uncertainty against each reference: over the
+    compared data sets, or over the splits when there is only one."""
+    from ._uncertainty import ROPE, over_datasets, over_splits, split_scores
+
+    kept = complete(table)
+    lines = []
+    for reference in REFERENCES:
+        if len(kept) >= 2:
+            result = over_datasets(kept, reference)
+            intro = (
+                f"Against `{reference}` on {metric}, over {len(kept)} data sets: mean "
+                "difference with its 95% bootstrap interval (data sets resampled), and the "
+                f"Bayesian signed-rank test with a region of practical equivalence of "
+                f"+-{ROPE}: P(better), P(equivalent), P(worse) than `{reference}`:"
+            )
+        else:
+            dataset = kept.index[0]
+            rows = sub[(sub.dataset == dataset) & (sub.error == "")]
+            repeats = int(rows["repeat"].nunique()) if "repeat" in rows else 1
+            result = over_splits(split_scores(rows, metric), reference, repeats)
+            intro = (
+                f"Against `{reference}` on {metric}, on the one data set `{dataset}`: mean "
+                "and standard deviation of the per-split differences, and the Bayesian "
+                "correlated t-test (it accounts for the overlap of training sets in repeated "
+                f"cross-validation) with a region of practical equivalence of +-{ROPE}:"
+            )
+        if result is None:
+            continue
+        lines += [intro, "", result.round(3).to_markdown(), ""]
+    return lines
+
+
 def summary(df, classifiers, metric, header):
     """The Markdown summary."""
 
@@ -253,6 +286,7 @@ def summary(df, classifiers, metric, header):
                     "run more data sets, e.g. --data dev, for a test with power.)",
                     "",
                 ]
+        lines += uncertainty_lines(sub, table, metric)
     if len(errors):
         lines += ["## Runs that failed (reported, skipped)", ""]
         grouped = errors.groupby(["dataset", "method", "classifier"])["error"]

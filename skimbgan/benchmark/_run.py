@@ -197,8 +197,35 @@ def _write_cached(row, task, cache_dir):
     os.replace(tmp, path)  # a killed run never leaves half a file behind
 
 
-def _run_one(task, dataset, train, test, device):
-    return task, run_task(task, dataset.X, dataset.y, train, test, device)
+def threads_per_worker(n_jobs, cpu_count=None):
+    """CPU threads each parallel run may use: the cores shared out among the
+    workers (one each for ``n_jobs=-1`` or a cluster); None for one run at a
+    time (the libraries' own defaults)."""
+    cpu_count = cpu_count or os.cpu_count() or 1
+    if n_jobs is None or n_jobs == 1:
+        return None
+    workers = cpu_count if n_jobs < 0 else min(n_jobs, cpu_count)
+    return max(1, cpu_count // workers)
+
+
+def _run_one(task, dataset, train, test, device, threads=None):
+    """One run in a worker, limited to ``threads`` CPU threads: torch's
+    intra-op pool and the BLAS and OpenMP pools (threadpoolctl). Without the
+    limit, torch's threads in two workers on a busy machine wait on each other
+    and a run slows many times over."""
+    if threads is None:
+        return task, run_task(task, dataset.X, dataset.y, train, test, device)
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        with threadpool_limits(limits=threads):
+            row = run_task(task, dataset.X, dataset.y, train, test, device)
+    finally:
+        torch.set_num_threads(previous)
+    return task, row
 
 
 def load_cached(task, cache_dir):
@@ -243,11 +270,12 @@ def execute(
         client = Client(scheduler)
         backend = parallel_config(backend="dask")
         n_jobs = -1
+    threads = 1 if client is not None else threads_per_worker(n_jobs)
     try:
         with backend:
             jobs = (
                 delayed(_run_one)(
-                    task, by_name[task.dataset], *splits[task.dataset][task.split], device
+                    task, by_name[task.dataset], *splits[task.dataset][task.split], device, threads
                 )
                 for task in todo
             )

@@ -1,0 +1,140 @@
+"""The under-sampling ensembles, the effect sizes with their uncertainty, and
+the thread limit of parallel runs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skimbgan.benchmark import _run
+from skimbgan.benchmark._methods import parse_method, parse_methods
+from skimbgan.benchmark._uncertainty import over_datasets, over_splits
+
+from .test_benchmark import csv_path, run_cli  # noqa: F401 - fixture and helper
+
+
+@pytest.mark.parametrize(
+    "text, base, threshold",
+    [
+        ("brf", "brf", False),
+        ("balanced_random_forest", "brf", False),
+        ("BalancedRandomForestClassifier+threshold", "brf", True),
+        ("easy_ensemble", "easy_ensemble", False),
+        ("EasyEnsemble", "easy_ensemble", False),
+        ("balanced-bagging+threshold", "balanced_bagging", True),
+        ("rusboost", "rusboost", False),
+        ("RUSBoostClassifier", "rusboost", False),
+        ("brf:n_estimators=20", "brf", False),
+    ],
+)
+def test_ensemble_names_and_aliases(text, base, threshold):
+    method = parse_method(text)
+    assert (method.base, method.threshold, method.own_classifier) == (base, threshold, True)
+
+
+def test_ensemble_parameters_are_checked_at_once():
+    with pytest.raises(ValueError, match="brf"):
+        parse_method("brf:not_a_parameter=3")
+    with pytest.raises(ValueError, match="n_estimators"):
+        parse_method("rusboost:n_estimators=-1")
+
+
+def test_ensembles_run_once_per_split_under_every_classifier(csv_path, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    methods = "threshold,brf,easy_ensemble:n_estimators=3,balanced_bagging,rusboost+threshold"
+    run_cli(csv_path, out, "--methods", methods, "--classifiers", "lr,rf", "--folds", "2")
+    rows = pd.read_csv(out / "results.csv")
+    own = rows[rows.method != "threshold"]
+    assert set(own.classifier) == {"own"}
+    assert (own.error.isna() | (own.error == "")).all()
+    assert own.groupby("method").size().eq(2).all()  # one run per split
+    summary = (out / "summary.md").read_text()
+    for name in ("brf", "balanced_bagging", "rusboost+threshold"):
+        assert summary.count(f"| {name} ") >= 2  # listed under lr and under rf
+    assert [m.name for m in parse_methods(["brf,brf+threshold"])] == ["brf", "brf+threshold"]
+
+
+def test_effect_sizes_over_data_sets_have_the_known_answer():
+    reference = np.array([0.5, 0.6, 0.7, 0.8, 0.55, 0.65])
+    table = pd.DataFrame(
+        {
+            "ref": reference,
+            "better": reference + 0.1,  # better by 0.1 everywhere
+            "same": reference + 0.001,  # inside the region of equivalence
+            "worse": reference - np.array([0.05, 0.1, 0.15, 0.05, 0.1, 0.15]),
+        }
+    )
+    result = over_datasets(table, "ref")
+    assert result.loc["better", "mean_difference"] == pytest.approx(0.1)
+    assert result.loc["better", ["ci95_low", "ci95_high"]].tolist() == pytest.approx([0.1, 0.1])
+    assert result.loc["better", "p_better"] > 0.95
+    assert result.loc["same", "p_equivalent"] > 0.95
+    worse = result.loc["worse"]
+    assert worse.mean_difference == pytest.approx(-0.1)
+    assert worse.ci95_low < -0.1 < worse.ci95_high < -0.05
+    assert worse.p_worse > 0.95
+    probs = result[["p_better", "p_equivalent", "p_worse"]].sum(axis=1)
+    np.testing.assert_allclose(probs, 1.0, atol=1e-9)
+    assert over_datasets(table.iloc[:1], "ref") is None  # one data set: no test
+    assert over_datasets(table, "missing") is None
+
+
+def test_effect_sizes_over_the_splits_of_one_data_set():
+    rng = np.random.RandomState(0)
+    ref = 0.6 + rng.normal(0, 0.02, 10)
+    scores = pd.DataFrame({"ref": ref, "better": ref + 0.08 + rng.normal(0, 0.01, 10)})
+    scores["noise"] = ref + rng.normal(0, 0.05, 10)
+    result = over_splits(scores, "ref", repeats=2)
+    assert result.loc["better", "p_better"] > 0.99
+    assert result.loc["better", "sd_over_splits"] == pytest.approx(
+        (scores.better - scores.ref).std(), rel=1e-9
+    )
+    noise = result.loc["noise"]
+    assert max(noise.p_better, noise.p_worse) < 0.95  # noise is not called a difference
+
+
+def test_a_single_csv_gets_the_spread_over_splits_and_the_correlated_test(
+    csv_path,  # noqa: F811
+    tmp_path,
+):
+    out = tmp_path / "out"
+    run_cli(csv_path, out, "--methods", "none,threshold,smote", "--classifiers", "lr")
+    summary = (out / "summary.md").read_text()
+    assert "Bayesian correlated t-test" in summary and "sd_over_splits" in summary
+
+
+@pytest.mark.parametrize(
+    "n_jobs, cpus, expected", [(1, 2, None), (2, 2, 1), (2, 8, 4), (-1, 8, 1), (16, 4, 1)]
+)
+def test_threads_per_worker(n_jobs, cpus, expected):
+    assert _run.threads_per_worker(n_jobs, cpus) == expected
+
+
+def test_parallel_runs_use_the_threads_they_are_given(csv_path, tmp_path, monkeypatch):  # noqa: F811
+    seen = []
+    original = _run.run_task
+
+    def recording(task, X, y, train, test, device="cpu"):
+        import torch
+        from threadpoolctl import threadpool_info
+
+        blas = {pool["num_threads"] for pool in threadpool_info()}
+        seen.append((torch.get_num_threads(), blas))
+        return original(task, X, y, train, test, device)
+
+    monkeypatch.setattr(_run, "run_task", recording)
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)  # as a worker on 2 cores starts, whatever this machine's setting
+    task = _run.Task("d", 0, 0, 0, parse_method("polarity:n_steps=2"), "lr", "k")
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    y = np.r_[np.zeros(30, int), np.ones(10, int)]
+    dataset = type("D", (), {"X": X, "y": y})()
+    try:
+        _, row = _run._run_one(task, dataset, np.arange(0, 40, 2), np.arange(1, 40, 2), "cpu", 1)
+        assert torch.get_num_threads() == 2  # restored after the run
+    finally:
+        torch.set_num_threads(before)
+    assert row["error"] == ""
+    torch_threads, blas = seen[0]
+    assert torch_threads == 1 and blas <= {1}
