@@ -354,9 +354,10 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         if table is not None:
             self.categorical_features_ = table.layout.categorical
             # streams 0 and 1 of the training seed are training's own
-            encoding = CategoryEncoding(table.layout.n_categories, stream_seed(seeds.train, 2))
+            seed = stream_seed(seeds.train, 2)
+            self._encoding = CategoryEncoding(table.layout.n_categories, seed)
             self._anchor_codes = table.codes[anchor_rows]
-            X_net = np.hstack([X_net, encoding.transform(table.codes)])
+            X_net = np.hstack([X_net, self._encoding.transform(table.codes)])
 
         if counts.sum() == 0:
             self.generator_ = self.critic_ = self.classifier_ = None
