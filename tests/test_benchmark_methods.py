@@ -1,6 +1,9 @@
 """The under-sampling ensembles, the effect sizes with their uncertainty, and
 the thread limit of parallel runs."""
 
+import dataclasses
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -138,3 +141,84 @@ def test_parallel_runs_use_the_threads_they_are_given(csv_path, tmp_path, monkey
     assert row["error"] == ""
     torch_threads, blas = seen[0]
     assert torch_threads == 1 and blas <= {1}
+
+
+# --- --tune ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("classifier", ["lr", "rf", "hgb"])
+def test_every_method_gets_the_same_number_of_candidates(classifier):
+    from skimbgan.benchmark._methods import ENSEMBLES, SAMPLERS
+    from skimbgan.benchmark._tuning import N_CANDIDATES, candidates
+
+    names = ["none", "class_weight", "threshold", "egan", *ENSEMBLES, *SAMPLERS]
+    names += [f"{s}+threshold" for s in SAMPLERS]
+    for name in names:
+        method = dataclasses.replace(parse_method(name), tune="f1")
+        found = candidates(method, classifier)
+        assert len(found) == N_CANDIDATES, name
+        assert len({json.dumps(c, sort_keys=True, default=str) for c in found}) == N_CANDIDATES
+
+
+def test_a_methods_own_parameters_stay_fixed_in_its_grid():
+    from skimbgan.benchmark._tuning import candidates
+
+    method = dataclasses.replace(parse_method("smote:k_neighbors=2"), tune="f1")
+    assert {params["k_neighbors"] for params, _ in candidates(method, "lr")} == {2}
+
+
+def test_tune_runs_each_method_twice_and_reports_its_choices(csv_path, tmp_path):  # noqa: F811
+    from skimbgan.benchmark._tuning import CLASSIFIER_GRID
+
+    out = tmp_path / "out"
+    code = run_cli(csv_path, out, "--methods", "none,smote", "--tune")
+    assert code == 0
+    rows = pd.read_csv(out / "results.csv")
+    assert set(rows.method) == {"none", "smote", "none [tuned]", "smote [tuned]"}
+    tuned = rows[rows.method == "none [tuned]"]
+    allowed = [{f"classifier.{k}": v for k, v in grid.items()} for grid in CLASSIFIER_GRID["lr"]]
+    assert all(json.loads(choice) in allowed for choice in tuned.chosen)
+    assert rows[rows.method == "none"].chosen.isna().all()
+    summary = (out / "summary.md").read_text()
+    assert "Settings chosen by the tuned methods" in summary and "smote [tuned]" in summary
+
+
+def test_tuning_never_sees_the_test_fold(tmp_path, monkeypatch):
+    import sklearn.preprocessing
+    from sklearn.model_selection import RepeatedStratifiedKFold
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skimbgan.benchmark import _methods
+    from skimbgan.benchmark._cli import main
+
+    from . import test_benchmark as tb
+
+    rng = np.random.RandomState(1)
+    n = 90
+    ids = np.arange(n) * 10.0 + 0.5
+    X = np.column_stack([ids, rng.normal(size=(n, 2))])
+    y = np.array([0] * 70 + [1] * 20)
+    path = tmp_path / "ids.csv"
+    pd.DataFrame(X, columns=["id", "u", "v"]).assign(label=y).to_csv(path, index=False)
+    monkeypatch.setattr(sklearn.preprocessing, "StandardScaler", FunctionTransformer)
+    monkeypatch.setattr(_methods, "make_classifier", lambda *a, **k: tb.RecordingClassifier())
+    original = _run.run_task
+
+    def tracked(task, *args, **kwargs):
+        tb.CURRENT["split"] = task.split
+        return original(task, *args, **kwargs)
+
+    monkeypatch.setattr(_run, "run_task", tracked)
+    tb.SEEN.clear()
+    args = ["--data", str(path), "--target", "label", "--folds", "3", "--repeats", "1"]
+    args += ["--methods", "none", "--tune", "--classifiers", "lr"]
+    assert main([*args, "--out", str(tmp_path / "out"), "--quiet", "--no-plots"]) == 0
+    splits = list(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y))
+    inner = 0
+    for split, seen in tb.SEEN:
+        train, test = splits[split]
+        assert not np.isin(seen, ids[test]).any(), "a test row reached a fit"
+        assert np.isin(seen, ids[train]).all()
+        inner += len(seen) < len(train)
+    # the tuned twin: 4 candidates x 3 inner folds in each of the 3 training folds
+    assert inner >= 3 * 4 * 3

@@ -124,13 +124,16 @@ class Method:
     base: str
     threshold: bool = False
     params: dict = field(default_factory=dict, hash=False, compare=False)
+    #: With ``--tune``: the metric its parameters are chosen on, by an inner
+    #: cross-validation inside each training fold (:mod:`._tuning`).
+    tune: str | None = None
 
     @property
     def name(self):
         text = self.base + ("+threshold" if self.threshold else "")
         if self.params:
             text += ":" + ",".join(f"{k}={v!r}" for k, v in sorted(self.params.items()))
-        return text
+        return text + (" [tuned]" if self.tune else "")
 
     @property
     def own_classifier(self):
@@ -147,8 +150,9 @@ class Method:
         """Whether the sampler's neighbour count adapts to the minority it is given."""
         return self.base in CAPPED and CAPPED[self.base] not in self.params
 
-    def build(self, classifier, seed, n_minority_train, device="cpu"):
-        """The estimator to fit on one training fold."""
+    def build(self, classifier, seed, n_minority_train, device="cpu", classifier_params=None):
+        """The estimator to fit on one training fold (``classifier_params``
+        set parameters of the classifier; tuning's candidates do)."""
         from imblearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
@@ -163,8 +167,10 @@ class Method:
             weight = "balanced" if self.base == "class_weight" else None
             steps = [StandardScaler()]
             if self.is_sampler:
-                steps.append(make_sampler(self.base, seed, self.params, device))
-            steps.append(make_classifier(classifier, seed, weight))
+                # a tuned method's candidates set the neighbour count: still capped
+                cap = "always" if self.tune else True
+                steps.append(make_sampler(self.base, seed, self.params, device, cap=cap))
+            steps.append(make_classifier(classifier, seed, weight, **(classifier_params or {})))
             model = make_pipeline(*steps)
         if self.threshold or self.base == "threshold":
             from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
@@ -179,7 +185,8 @@ class Method:
 def make_sampler(base, seed, params, device="cpu", cap=True):
     """The sampler of a method; with ``cap``, SMOTE, BorderlineSMOTE and ADASYN
     whose neighbour count the method does not set are wrapped in a
-    :class:`NeighbourCappedSampler`."""
+    :class:`NeighbourCappedSampler` (with ``cap="always"``, also when the
+    count is set, as tuning's candidates set it)."""
     import importlib
 
     module, name = SAMPLERS[base]
@@ -189,7 +196,7 @@ def make_sampler(base, seed, params, device="cpu", cap=True):
         sampler = cls(random_state=seed, **{**extra, **params})
     except TypeError as exc:
         raise ValueError(f"Method {base!r}: {exc}") from exc
-    if cap and base in CAPPED and CAPPED[base] not in params:
+    if cap and base in CAPPED and (cap == "always" or CAPPED[base] not in params):
         from ._samplers import NeighbourCappedSampler
 
         return NeighbourCappedSampler(sampler)
@@ -209,17 +216,17 @@ def make_ensemble(base, seed, params):
         raise ValueError(f"Method {base!r}: {exc}") from exc
 
 
-def make_classifier(name, seed, class_weight=None):
+def make_classifier(name, seed, class_weight=None, **params):
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
 
     if name == "lr":
-        return LogisticRegression(max_iter=2000, class_weight=class_weight)
+        return LogisticRegression(max_iter=2000, class_weight=class_weight, **params)
     if name == "rf":
         return RandomForestClassifier(
-            n_estimators=100, class_weight=class_weight, random_state=seed, n_jobs=1
+            n_estimators=100, class_weight=class_weight, random_state=seed, n_jobs=1, **params
         )
-    return HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed)
+    return HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed, **params)
 
 
 def _value(text):

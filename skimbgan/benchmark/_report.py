@@ -210,6 +210,24 @@ def uncertainty_lines(sub, table, metric):
     return lines
 
 
+def chosen_lines(df):
+    """The settings the tuned methods chose, per data set and split."""
+    if "chosen" not in df or df.chosen.isna().all():
+        return []
+    tuned = df[df.chosen.notna() & (df.chosen != "")]
+    table = tuned.pivot_table(
+        index=["dataset", "method", "classifier"], columns="split", values="chosen",
+        aggfunc="first",
+    )  # fmt: skip
+    table.columns = [f"split {c}" for c in table.columns]
+    return [
+        "## Settings chosen by the tuned methods (per split of each data set)",
+        "",
+        table.reset_index().to_markdown(index=False),
+        "",
+    ]
+
+
 def summary(df, classifiers, metric, header):
     """The Markdown summary."""
 
@@ -287,6 +305,7 @@ def summary(df, classifiers, metric, header):
                     "",
                 ]
         lines += uncertainty_lines(sub, table, metric)
+    lines += chosen_lines(df)
     if len(errors):
         lines += ["## Runs that failed (reported, skipped)", ""]
         grouped = errors.groupby(["dataset", "method", "classifier"])["error"]

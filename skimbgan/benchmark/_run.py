@@ -114,6 +114,10 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
                         code=code.get(method.base, ""),
                         device=device if method.base in OWN_CODE else "",
                     )
+                    if method.tune:  # the grids are part of what a tuned run is
+                        from ._tuning import candidates
+
+                        identity["grid"] = candidates(method, classifier)
                     if method.capped:  # runs made before the cap failed on small minorities
                         identity["neighbours"] = "capped at n_minority - 1"
                     text = json.dumps(identity, sort_keys=True, default=str)
@@ -172,13 +176,21 @@ def run_task(task, X, y, train, test, device="cpu"):
         error="",
     )
     try:
-        model = task.method.build(task.classifier, task.split, int(y[train].sum()), device)
+        n_minority = int(y[train].sum())
+        if task.method.tune:
+            from ._tuning import tuned_model
+
+            model = tuned_model(task.method, task.classifier, task.split, n_minority, device)
+        else:
+            model = task.method.build(task.classifier, task.split, n_minority, device)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
             model.fit(X[train], y[train])
             row["fit_seconds"] = time.perf_counter() - start
             row.update(scores(y[test], model.predict(X[test]), _score_of(model, X[test])))
+            if task.method.tune:
+                row["chosen"] = model.chosen
     except Exception as exc:  # reported in the output, never fatal
         last = traceback.extract_tb(exc.__traceback__)[-1]
         row["error"] = (

@@ -1,0 +1,192 @@
+"""``--tune``: every method gets the same small grid budget, searched inside each training fold.
+
+Each method is given :data:`N_CANDIDATES` candidate settings, no more, no
+fewer, so that no method is favoured by a larger search: for the plain
+methods four settings of the classifier; for a sampler two of its own
+settings times two of the classifier's; for a classifier of its own (eGAN and
+the ensembles) four of its own. The candidate with the best mean score (the
+benchmark's ``--metric``) over a stratified inner cross-validation of the
+training fold is refitted on the whole training fold. The test fold never
+reaches the search: it sees only what ``fit`` is given.
+
+The grids are small and documented here, not tuned to any data set: the
+classifier's main regularisation, the samplers' neighbourhood sizes, the
+GAN's training length, learning rates and widths, the ensembles' sizes and
+balance.
+"""
+
+import itertools
+import json
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+
+N_CANDIDATES = 4
+
+#: Four settings per classifier (the plain methods'), the first and third the
+#: two used beside a sampler's own two.
+CLASSIFIER_GRID = {
+    "lr": [{"C": 0.1}, {"C": 0.01}, {"C": 1.0}, {"C": 10.0}],
+    "rf": [
+        {"min_samples_leaf": 1, "max_features": "sqrt"},
+        {"min_samples_leaf": 1, "max_features": 0.5},
+        {"min_samples_leaf": 5, "max_features": "sqrt"},
+        {"min_samples_leaf": 5, "max_features": 0.5},
+    ],
+    "hgb": [
+        {"learning_rate": 0.1, "max_leaf_nodes": 31},
+        {"learning_rate": 0.1, "max_leaf_nodes": 15},
+        {"learning_rate": 0.05, "max_leaf_nodes": 31},
+        {"learning_rate": 0.05, "max_leaf_nodes": 15},
+    ],
+}
+#: Two settings of each sampler.
+SAMPLER_GRID = {
+    "random": [{"shrinkage": None}, {"shrinkage": 0.5}],
+    "smote": [{"k_neighbors": 5}, {"k_neighbors": 3}],
+    "borderline": [{"k_neighbors": 5}, {"k_neighbors": 3}],
+    "adasyn": [{"n_neighbors": 5}, {"n_neighbors": 3}],
+    "polarity": [
+        {},
+        {
+            "n_steps": 600,
+            "generator_lr": 1e-3,
+            "critic_lr": 1e-3,
+            "classifier_lr": 1e-3,
+            "hidden_dims": (256, 256),
+        },
+    ],
+}
+#: Four settings of each classifier of its own.
+OWN_GRID = {
+    "egan": [
+        {},
+        {"n_steps": 2000},
+        {"learning_rate": 1e-3},
+        {"n_steps": 2000, "learning_rate": 1e-3},
+    ],
+    "brf": [
+        {"sampling_strategy": "auto", "min_samples_leaf": 1},
+        {"sampling_strategy": "auto", "min_samples_leaf": 5},
+        {"sampling_strategy": 0.5, "min_samples_leaf": 1},
+        {"sampling_strategy": 0.5, "min_samples_leaf": 5},
+    ],
+    "easy_ensemble": [
+        {"n_estimators": 10, "sampling_strategy": "auto"},
+        {"n_estimators": 30, "sampling_strategy": "auto"},
+        {"n_estimators": 10, "sampling_strategy": 0.5},
+        {"n_estimators": 30, "sampling_strategy": 0.5},
+    ],
+    "balanced_bagging": [
+        {"n_estimators": 10, "sampling_strategy": "auto"},
+        {"n_estimators": 30, "sampling_strategy": "auto"},
+        {"n_estimators": 10, "sampling_strategy": 0.5},
+        {"n_estimators": 30, "sampling_strategy": 0.5},
+    ],
+    "rusboost": [
+        {"n_estimators": 50, "learning_rate": 1.0},
+        {"n_estimators": 100, "learning_rate": 1.0},
+        {"n_estimators": 50, "learning_rate": 0.5},
+        {"n_estimators": 100, "learning_rate": 0.5},
+    ],
+}
+
+#: The benchmark's metrics as scikit-learn scorers.
+SCORERS = {
+    "f1": "f1",
+    "macro_f1": "f1_macro",
+    "balanced_accuracy": "balanced_accuracy",
+    "average_precision": "average_precision",
+    "roc_auc": "roc_auc",
+}
+
+
+def candidates(method, classifier):
+    """``[(method_params, classifier_params), ...]``: the method's grid, the
+    method's own parameters (given after a colon) kept fixed."""
+    from ._methods import OWN_CLASSIFIERS
+
+    if method.base in OWN_CLASSIFIERS:
+        pairs = [(grid, {}) for grid in OWN_GRID[method.base]]
+    elif method.is_sampler:
+        classifier_grid = CLASSIFIER_GRID[classifier][::2]
+        pairs = list(itertools.product(SAMPLER_GRID[method.base], classifier_grid))
+    else:
+        pairs = [({}, grid) for grid in CLASSIFIER_GRID[classifier]]
+    fixed = method.params
+    out = [({**params, **fixed}, clf) for params, clf in pairs]
+    if len(out) != N_CANDIDATES:
+        raise AssertionError(f"{method.base}: {len(out)} candidates, not {N_CANDIDATES}")
+    return out
+
+
+def scorer(metric):
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.metrics import get_scorer, make_scorer
+
+    if metric == "g_mean":
+        return make_scorer(geometric_mean_score)
+    return get_scorer(SCORERS[metric])
+
+
+class InnerSearch(ClassifierMixin, BaseEstimator):
+    """The best of ``candidates`` (unfitted estimators) by mean ``metric`` over
+    ``cv`` on the data ``fit`` is given, refitted on all of it.
+
+    Attributes: ``best_index_``, ``cv_scores_`` (mean per candidate),
+    ``best_estimator_``, ``classes_``.
+    """
+
+    def __init__(self, candidates, labels, metric="f1", cv=None):
+        self.candidates = candidates
+        self.labels = labels
+        self.metric = metric
+        self.cv = cv
+
+    def fit(self, X, y):
+        from sklearn.model_selection import cross_val_score
+
+        score = scorer(self.metric)
+        self.cv_scores_ = []
+        for candidate in self.candidates:
+            try:
+                values = cross_val_score(clone(candidate), X, y, cv=self.cv, scoring=score)
+                mean = float(np.mean(values))
+            except ValueError:  # a candidate that cannot fit this fold is not chosen
+                mean = float("nan")
+            self.cv_scores_.append(mean)
+        scores = np.nan_to_num(np.asarray(self.cv_scores_), nan=-np.inf)
+        self.best_index_ = int(np.argmax(scores))  # the first of equals: the default first
+        self.best_estimator_ = clone(self.candidates[self.best_index_]).fit(X, y)
+        self.classes_ = self.best_estimator_.classes_
+        return self
+
+    @property
+    def chosen(self):
+        """The chosen candidate's label, as JSON."""
+        return json.dumps(self.labels[self.best_index_], sort_keys=True, default=str)
+
+    def predict(self, X):
+        return self.best_estimator_.predict(X)
+
+    def predict_proba(self, X):
+        return self.best_estimator_.predict_proba(X)
+
+    def decision_function(self, X):
+        return self.best_estimator_.decision_function(X)
+
+
+def tuned_model(method, classifier, seed, n_minority_train, device="cpu"):
+    """The :class:`InnerSearch` of a tuned method on one training fold."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from ._methods import Method
+
+    models, labels = [], []
+    for params, classifier_params in candidates(method, classifier):
+        twin = Method(method.base, method.threshold, params, tune=method.tune)
+        models.append(twin.build(classifier, seed, n_minority_train, device, classifier_params))
+        labels.append({**params, **{f"classifier.{k}": v for k, v in classifier_params.items()}})
+    folds = max(2, min(3, n_minority_train))
+    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return InnerSearch(models, labels, method.tune, cv)
