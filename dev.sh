@@ -52,8 +52,8 @@ test)
 benchmark)
     shift
     pip_install -e ".[benchmark]"
-    # two runs at a time: the default finishes in a few minutes on 2 CPU cores
-    "$PYTHON" -m skimbgan benchmark --n-jobs 2 "$@"
+    # one run per core at a time (the command's default): a few minutes on 2 CPU cores
+    "$PYTHON" -m skimbgan benchmark "$@"
     ;;
 docs)
     shift

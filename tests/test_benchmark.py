@@ -35,6 +35,7 @@ def csv_path(tmp_path):
 def run_cli(csv_path, out, *extra):
     args = ["--data", csv_path, "--target", "label", "--folds", "2", "--repeats", "1"]
     args += ["--classifiers", "lr"]  # a later --classifiers in ``extra`` wins
+    args += ["--n-jobs", "1"]  # tiny runs: worker start-up would cost more than it saves
     return main([*args, "--out", str(out), "--quiet", "--no-plots", *extra])
 
 
@@ -302,6 +303,8 @@ def test_no_test_row_reaches_fitting_or_threshold_tuning(tmp_path, monkeypatch):
             "--no-plots",
             "--classifiers",
             "lr",
+            "--n-jobs",  # the recording classifier records in this process
+            "1",
         ]
     )
     assert code == 0

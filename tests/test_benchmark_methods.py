@@ -222,3 +222,38 @@ def test_tuning_never_sees_the_test_fold(tmp_path, monkeypatch):
         inner += len(seen) < len(train)
     # the tuned twin: 4 candidates x 3 inner folds in each of the 3 training folds
     assert inner >= 3 * 4 * 3
+
+
+def test_the_plan_is_said_before_it_runs_and_small_plans_stay_in_process(
+    csv_path,  # noqa: F811
+    tmp_path,
+    capsys,
+    monkeypatch,
+):
+    from skimbgan.benchmark._cli import main
+
+    calls = []
+    original = _run.execute
+    monkeypatch.setattr(
+        _run, "execute", lambda *a, **k: calls.append(k["n_jobs"]) or original(*a, **k)
+    )
+    args = ["--data", csv_path, "--target", "label", "--folds", "2", "--repeats", "1"]
+    args += ["--methods", "none,threshold", "--classifiers", "lr", "--no-plots"]
+    assert main([*args, "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "plan: 4 runs (1 data set(s) x 2 splits x 2 method(s) x 1 classifier(s)" in err
+    assert "0 already in the cache, 4 to run on 1 worker(s)" in err
+    assert calls == [1]  # 4 runs: fewer than 4 per core, no worker processes
+    assert main([*args, "--out", str(tmp_path / "out")]) == 0
+    assert "4 already in the cache, 0 to run" in capsys.readouterr().err
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    main(
+        [
+            *args,
+            "--methods",
+            "none,threshold,smote,random,class_weight",
+            "--out",
+            str(tmp_path / "o2"),
+        ]
+    )
+    assert calls[-1] == 1 and len(calls) == 3

@@ -73,7 +73,13 @@ def build_parser():
         help="metric of the ranks, tests and diagrams (default: f1, the minority's F1)",
     )
     parser.add_argument("--out", default="skimbgan-benchmark", help="output folder")
-    parser.add_argument("--n-jobs", type=int, default=1, help="parallel runs (joblib)")
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        help="parallel runs (joblib; default: one per CPU core, each limited to its share of "
+        "the cores, when there are more than 4 runs to do per core; else 1)",
+    )
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -131,6 +137,13 @@ def run(args, methods, classifiers, plan):
         plan.datasets, methods, classifiers, plan.folds, plan.repeats, args.seed, args.device
     )
     plan.n_tasks = len(tasks)
+    cache_dir = os.path.join(args.out, "cache")
+    done = sum(os.path.exists(os.path.join(cache_dir, t.key + ".json")) for t in tasks)
+    if args.n_jobs is None:  # worker start-up costs more than it saves on a few runs
+        cores = os.cpu_count() or 1
+        args.n_jobs = cores if len(tasks) - done > 4 * cores else 1
+    if not args.quiet:
+        print(plan_line(plan, len(tasks), done, args), file=sys.stderr)
     rows, interrupted = _run.execute(
         tasks,
         splits,
@@ -152,6 +165,19 @@ def run(args, methods, classifiers, plan):
         print("no run finished: every run failed (see summary.md).", file=sys.stderr)
         return 1
     return 0
+
+
+def plan_line(plan, n_tasks, done, args):
+    """The size of the plan, said before it starts: a run of hours is seen at once."""
+    where = f"the Dask cluster {args.scheduler}" if args.scheduler else f"{args.n_jobs} worker(s)"
+    tuned = sum(m.tune is not None for m in plan.methods)
+    note = f"; {tuned} tuned method(s) fit 13 or more models per run" if tuned else ""
+    return (
+        f"plan: {n_tasks} runs ({len(plan.datasets)} data set(s) x "
+        f"{plan.folds * plan.repeats} splits x {len(plan.methods)} method(s) x "
+        f"{len(plan.classifiers)} classifier(s); a classifier of its own runs once per split)"
+        f", {done} already in the cache, {n_tasks - done} to run on {where}{note}."
+    )
 
 
 @dataclass
