@@ -47,7 +47,7 @@ def test_egan_features_at_any_magnitude(binary_data, magnitude):
 def test_a_diverging_egan_fit_says_so(binary_data, validation_fraction):
     X, y = binary_data
     clf = EGANClassifier(
-        **{**FAST_EGAN, "n_steps": 200}, learning_rate=1e6,
+        **{**FAST_EGAN, "n_steps": 200}, learning_rate=1e20,
         validation_fraction=validation_fraction, random_state=0,
     )  # fmt: skip
     with pytest.raises(ValueError, match="diverged.*learning_rate"):
