@@ -29,6 +29,7 @@ from ._egan_parts import (
     feature_scaling,
     image_networks,
     image_prefix,
+    majority_holdout,
     selection_score,
     standardise,
     training_rows,
@@ -94,6 +95,18 @@ default="efficientnet_lite0"
         early) when ``X_val`` is not given. Used only when the held-out part
         gets at least 3 minority samples; otherwise (and with ``None``) no
         checkpoint is chosen and the networks after ``n_steps`` are kept.
+    minority_weight : float, default=0.0
+        Weight of the real minority training samples as the discriminator's
+        negatives, beside ``G``'s reconstructions of them. 0 is the paper's
+        eGAN, whose discriminator never sees a real minority sample; 1 gives
+        them the weight of the reconstructions.
+    contamination : float or None, default=None
+        The cut-off ``offset_``: ``None`` is the paper's logit 0; a float in
+        (0, 0.5] puts it at that quantile of the scores of held-out majority
+        samples (the validation part's majority, or, without one, a
+        ``validation_fraction`` (0.2 when None) of the majority held out for
+        it alone), so that about that share of unseen majority samples is
+        called minority, whatever the minority's size (PyOD's convention).
     selection_metric : {"average_precision", "f1"}, default="average_precision"
         Validation score of a checkpoint: the minority's average precision
         (threshold-free) or its F1 at the cut-off 0.
@@ -120,7 +133,8 @@ default="efficientnet_lite0"
     classes_ : ndarray of shape (2,)
     minority_class_ : label
     offset_ : float
-        The logit cut-off, 0 (the paper's).
+        The logit cut-off: 0 (the paper's), or the ``contamination``
+        quantile of held-out majority scores.
     generator_, discriminator_ : torch.nn.Module
         The networks of the kept checkpoint (on ``device_``).
     history_ : dict of list
@@ -159,8 +173,8 @@ default="efficientnet_lite0"
     >>> from skimbgan import EGANClassifier
     >>> X, y = make_classification(n_samples=600, weights=[0.9], random_state=0)
     >>> clf = EGANClassifier(n_steps=200, random_state=0).fit(X, y)
-    >>> clf.minority_class_
-    np.int64(1)
+    >>> int(clf.minority_class_)
+    1
     >>> clf.decision_function(X[:3]).shape
     (3,)
     >>> bool(((clf.decision_function(X) > 0) == (clf.predict(X) == 1)).all())
@@ -182,6 +196,8 @@ default="efficientnet_lite0"
         "batch_size": positive_int(),
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "selection_metric": [StrOptions({"average_precision", "f1"})],
+        "minority_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "contamination": [Interval(numbers.Real, 0, 0.5, closed="right"), None],
         "eval_every": positive_int(),
         "memory": MEMORY,
     }
@@ -205,6 +221,8 @@ default="efficientnet_lite0"
         batch_size=128,
         learning_rate=1e-4,
         validation_fraction=0.2,
+        minority_weight=0.0,
+        contamination=None,
         selection_metric="average_precision",
         eval_every=50,
         n_iter_no_change=10,
@@ -229,6 +247,8 @@ default="efficientnet_lite0"
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction
+        self.minority_weight = minority_weight
+        self.contamination = contamination
         self.selection_metric = selection_metric
         self.eval_every = eval_every
         self.n_iter_no_change = n_iter_no_change
@@ -295,6 +315,11 @@ default="efficientnet_lite0"
         train_rows, X_val, val_is_minority = training_rows(
             X, is_minority, X_val, y_val, self._minority, self.validation_fraction, stream
         )
+        cutoff_rows = None
+        if self.contamination is not None and X_val is None:
+            train_rows, cutoff_rows = majority_holdout(
+                train_rows, is_minority, self.validation_fraction, stream
+            )
         X_minor = X[train_rows[is_minority[train_rows]]]
         X_major = X[train_rows[~is_minority[train_rows]]]
 
@@ -320,6 +345,9 @@ default="efficientnet_lite0"
 
         lr = self.learning_rate
         config = core_config(EGANConfig, self, generator_lr=lr, discriminator_lr=lr)
+        minority_real = None
+        if self.minority_weight > 0:
+            minority_real = self._prefix(discriminator, X_minor, role=1)
         trained = train_egan(
             generator,
             discriminator,
@@ -331,6 +359,7 @@ default="efficientnet_lite0"
             validation=validation,
             score_fn=selection_score(self.selection_metric),
             verbose=self.verbose,
+            minority_real=minority_real,
         )
         if trained.diverged and validation is None:
             raise ValueError(
@@ -352,6 +381,10 @@ default="efficientnet_lite0"
         self.validation_score_ = trained.best_score if validation is not None else np.nan
         self.n_steps_ = trained.n_steps
         self.offset_ = 0.0
+        if self.contamination is not None:
+            held_out = X[cutoff_rows] if cutoff_rows is not None else X_val[~val_is_minority]
+            scores = self.score_samples(held_out)
+            self.offset_ = float(np.quantile(scores, self.contamination))
         return self
 
     def _image_networks(self, seed):

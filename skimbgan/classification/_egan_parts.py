@@ -147,3 +147,15 @@ def training_rows(X, is_minority, X_val, y_val, minority, validation_fraction, r
     if split is None:
         return np.arange(X.shape[0]), None, None
     return split[0], X[split[1]], is_minority[split[1]]
+
+
+def majority_holdout(train_rows, is_minority, fraction, random_state):
+    """``(train_rows, held_out_rows)``: ``fraction`` (0.2 when None) of the
+    training majority, at least one row and never all of it, held out for the
+    ``contamination`` cut-off alone; the minority stays whole."""
+    majority = train_rows[~is_minority[train_rows]]
+    n_out = min(max(int(round((fraction or 0.2) * majority.size)), 1), majority.size - 1)
+    if n_out < 1:
+        raise ValueError("contamination needs at least two majority samples.")
+    held_out = np.sort(random_state.permutation(majority)[:n_out])
+    return np.setdiff1d(train_rows, held_out), held_out

@@ -21,3 +21,9 @@ def discriminator_loss(real_logits, fake_logits):
 def generator_loss(fake_logits):
     """``BCE(1, D(G(minority)))``: G wants its outputs called majority."""
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+
+
+def minority_loss(minority_logits):
+    """``BCE(0, D(minority))``: real minority samples called minority (the
+    extension that shows the discriminator what the paper's never sees)."""
+    return F.binary_cross_entropy_with_logits(minority_logits, torch.zeros_like(minority_logits))

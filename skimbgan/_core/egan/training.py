@@ -15,7 +15,7 @@ from ..checkpoint import BestCheckpoint, frozen
 from ..history import History
 from ..progress import Progress
 from ..random import make_generator, seeded
-from .losses import discriminator_loss, generator_loss
+from .losses import discriminator_loss, generator_loss, minority_loss
 
 
 @dataclass
@@ -30,6 +30,9 @@ class EGANConfig:
     eval_every: int = 50
     n_iter_no_change: int | None = 10
     log_every: int = 10
+    # weight of real minority samples as D's negatives (0: the paper, which
+    # shows D only G's reconstructions of them)
+    minority_weight: float = 0.0
 
 
 @dataclass
@@ -82,6 +85,7 @@ def train_egan(
     validation=None,
     score_fn=None,
     verbose=0,
+    minority_real=None,
 ):
     """Train eGAN's generator and discriminator.
 
@@ -107,6 +111,9 @@ def train_egan(
         networks after ``n_steps`` steps are kept.
     score_fn : callable, optional
     verbose : int
+    minority_real : Tensor (n_minority, ...), optional
+        Discriminator prefix features of the same minority samples (row for
+        row), used as D's negatives with weight ``config.minority_weight``.
 
     Returns
     -------
@@ -118,6 +125,9 @@ def train_egan(
     discriminator.to(device)
     majority = majority.to(device)
     minority = minority.to(device)
+    use_real_minority = minority_real is not None and cfg.minority_weight > 0
+    if use_real_minority:
+        minority_real = minority_real.to(device)
     if validation is not None:
         val_h, val_minority = validation[0].to(device), validation[1]
     n_major, n_minor = majority.shape[0], minority.shape[0]
@@ -136,6 +146,7 @@ def train_egan(
         discriminator.train()
         for step in range(1, cfg.n_steps + 1):
             real = majority[torch.randint(n_major, (cfg.batch_size,), generator=rng, device=device)]
+            picked = None
             if minor_batch < n_minor:
                 picked = torch.randperm(n_minor, generator=rng, device=device)[:minor_batch]
                 source = minority[picked]
@@ -148,6 +159,11 @@ def train_egan(
             real_logits = discriminator.from_prefix(real)
             fake_logits = discriminator(fake)
             loss_d = discriminator_loss(real_logits, fake_logits)
+            if use_real_minority:
+                rows = minority_real if picked is None else minority_real[picked]
+                loss_d = loss_d + cfg.minority_weight * minority_loss(
+                    discriminator.from_prefix(rows)
+                )
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
