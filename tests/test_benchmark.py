@@ -202,7 +202,7 @@ def test_a_failing_method_is_reported_and_skipped(csv_path, tmp_path):
 def test_a_data_set_that_fails_to_load_is_reported(csv_path, tmp_path):
     out = tmp_path / "out"
     broken = tmp_path / "broken.csv"
-    pd.DataFrame({"a": ["x", "y"] * 10, "label": [0, 1] * 10}).to_csv(broken, index=False)
+    pd.DataFrame({"a": [np.inf, 1.0] * 10, "label": [0, 1] * 10}).to_csv(broken, index=False)
     code = main(
         [
             "--data",
@@ -225,7 +225,7 @@ def test_a_data_set_that_fails_to_load_is_reported(csv_path, tmp_path):
     )
     assert code == 0
     summary = (out / "summary.md").read_text()
-    assert "broken.csv" in summary and "non-numeric feature columns ['a']" in summary
+    assert "broken.csv" in summary and "10 infinite values in the feature columns ['a']" in summary
     assert len(pd.read_csv(out / "results.csv")) == 2
 
 

@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from . import _checks, _data, _methods, _report, _run
+from . import _checks, _data, _methods, _mixed, _report, _run
 
 DESCRIPTION = """\
 Compare ways of handling class imbalance (class weights, a tuned threshold,
@@ -25,6 +25,7 @@ examples:
   skimbgan benchmark
   skimbgan benchmark --data dev --classifiers lr,rf,hgb --out results/dev
   skimbgan benchmark --data my.csv --target label --methods threshold,smote+threshold,polarity
+  skimbgan benchmark --data mixed --classifiers lr,rf,hgb
   skimbgan benchmark --methods smote,polarity:n_steps=400,polarity+threshold
 """
 
@@ -45,9 +46,11 @@ def build_parser():
     parser.add_argument(
         "--data",
         default="quick",
-        help="profiles (quick, dev, heldout, fmnist), KEEL data set names, Fashion-MNIST "
-        "tasks (fmnist:MAJORITY-MINORITY[:RATIO[:N_MAJORITY]], e.g. fmnist:0-6:100), or a "
-        "CSV/Parquet file; comma-separated (default: quick)",
+        help="profiles (quick, dev, heldout, fmnist, mixed), KEEL data set names (a set with "
+        "nominal attributes as categorical columns: mixed:NAME, e.g. mixed:car_good), "
+        "Fashion-MNIST tasks (fmnist:MAJORITY-MINORITY[:RATIO[:N_MAJORITY]], e.g. "
+        "fmnist:0-6:100), or a CSV/Parquet file (numeric, categorical and bool columns, "
+        "missing values imputed); comma-separated (default: quick)",
     )
     parser.add_argument("--target", help="class column of a CSV/Parquet file")
     parser.add_argument(
@@ -197,6 +200,7 @@ def describe(dataset):
     """A data set's size, features, minority label and imbalance, for the summary."""
     n_minority = int(dataset.y.sum())
     note = f"; {dataset.note}" if dataset.note else ""
+    note += f"; {dataset.preparation}" if dataset.preparation else ""
     return (
         f"{dataset.name} ({len(dataset.y)} samples, {dataset.X.shape[1]} features, minority "
         f"label {dataset.minority_label!r}: {n_minority} samples{note}; imbalance "
@@ -266,6 +270,8 @@ def write_outputs(args, plan, rows, seconds, interrupted):
             f"{sklearn.__version__}, torch {torch.__version__}; GAN methods on {args.device}.",
         ]
     )
+    if any(_mixed.columns_of(d.X) is not None for d in datasets):
+        header += "\n" + _mixed.describe_pipelines()
     if load_errors:
         header += "\n\nData sets skipped:\n\n" + "\n".join(
             f"- {name}: {error}" for name, error in load_errors

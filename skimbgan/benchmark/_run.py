@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._methods import OWN_CODE
+from ._mixed import PIPELINE_VERSION, columns_of, rows
 
 METRICS = (
     "f1",
@@ -71,7 +72,13 @@ def code_fingerprint(paths):
 
 
 def data_fingerprint(dataset):
-    digest = hashlib.sha1(np.ascontiguousarray(dataset.X).tobytes())
+    if hasattr(dataset.X, "dtypes"):  # a mixed table: values, names and dtypes
+        import pandas as pd
+
+        digest = hashlib.sha1(pd.util.hash_pandas_object(dataset.X, index=False).to_numpy())
+        digest.update(repr([(str(c), str(t)) for c, t in dataset.X.dtypes.items()]).encode())
+    else:
+        digest = hashlib.sha1(np.ascontiguousarray(dataset.X).tobytes())
     digest.update(np.ascontiguousarray(dataset.y).tobytes())
     return digest.hexdigest()
 
@@ -120,6 +127,8 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
                         identity["grid"] = candidates(method, classifier)
                     if method.capped:  # runs made before the cap failed on small minorities
                         identity["neighbours"] = "capped at n_minority - 1"
+                    if hasattr(dataset.X, "dtypes"):  # not a float matrix: the pipelines of _mixed
+                        identity["table"] = PIPELINE_VERSION
                     text = json.dumps(identity, sort_keys=True, default=str)
                     key = f"{dataset.name}-{split}-" + hashlib.sha1(text.encode()).hexdigest()[:16]
                     tasks.append(
@@ -177,18 +186,24 @@ def run_task(task, X, y, train, test, device="cpu"):
     )
     try:
         n_minority = int(y[train].sum())
+        columns = columns_of(X)
         if task.method.tune:
             from ._tuning import tuned_model
 
-            model = tuned_model(task.method, task.classifier, task.split, n_minority, device)
+            model = tuned_model(
+                task.method, task.classifier, task.split, n_minority, device, columns
+            )
         else:
-            model = task.method.build(task.classifier, task.split, n_minority, device)
+            model = task.method.build(
+                task.classifier, task.split, n_minority, device, columns=columns
+            )
+        X_train, X_test = rows(X, train), rows(X, test)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
-            model.fit(X[train], y[train])
+            model.fit(X_train, y[train])
             row["fit_seconds"] = time.perf_counter() - start
-            row.update(scores(y[test], model.predict(X[test]), _score_of(model, X[test])))
+            row.update(scores(y[test], model.predict(X_test), _score_of(model, X_test)))
             if task.method.tune:
                 row["chosen"] = model.chosen
     except Exception as exc:  # reported in the output, never fatal

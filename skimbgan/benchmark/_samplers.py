@@ -13,6 +13,8 @@ from sklearn.base import BaseEstimator, clone
 #: The neighbour parameter of each sampler that is capped, by imbalanced-learn class name.
 NEIGHBOUR_PARAMETER = {
     "SMOTE": "k_neighbors",
+    "SMOTENC": "k_neighbors",
+    "SMOTEN": "k_neighbors",
     "BorderlineSMOTE": "k_neighbors",
     "ADASYN": "n_neighbors",
 }

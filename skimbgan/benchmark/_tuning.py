@@ -176,7 +176,7 @@ class InnerSearch(ClassifierMixin, BaseEstimator):
         return self.best_estimator_.decision_function(X)
 
 
-def tuned_model(method, classifier, seed, n_minority_train, device="cpu"):
+def tuned_model(method, classifier, seed, n_minority_train, device="cpu", columns=None):
     """The :class:`InnerSearch` of a tuned method on one training fold."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -185,7 +185,9 @@ def tuned_model(method, classifier, seed, n_minority_train, device="cpu"):
     models, labels = [], []
     for params, classifier_params in candidates(method, classifier):
         twin = Method(method.base, method.threshold, params, tune=method.tune)
-        models.append(twin.build(classifier, seed, n_minority_train, device, classifier_params))
+        models.append(
+            twin.build(classifier, seed, n_minority_train, device, classifier_params, columns)
+        )
         labels.append({**params, **{f"classifier.{k}": v for k, v in classifier_params.items()}})
     folds = max(2, min(3, n_minority_train))
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
