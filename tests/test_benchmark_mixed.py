@@ -357,6 +357,8 @@ def test_the_published_quick_run_is_still_found_in_its_cache():
     import torch
 
     root = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "results", "command-quick")
+    if not os.path.isdir(os.path.join(root, "cache")):
+        pytest.skip("the published run's cache is not kept in the repository (a local check)")
     summary = open(os.path.join(root, "summary.md")).read()
     versions = f"scikit-learn {sklearn.__version__}, torch {torch.__version__};"
     if versions not in summary:
