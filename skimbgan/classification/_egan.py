@@ -3,42 +3,37 @@
 import numbers
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME
 from .._core.egan import EGANConfig, batched_logits, train_egan
 from .._core.layers import check_hidden_dims
-from .._core.random import seeded
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
-from ..utils._images import check_image_input
 from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, MEMORY, VALIDATION, positive_int
 from ..utils._random import named_seeds
 from ..utils._validation import (
     check_binary_target,
-    check_labels,
     check_validation_data,
 )
+from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
-    backbone_specs,
     feature_networks,
     feature_scaling,
-    image_networks,
-    image_prefix,
     majority_holdout,
     selection_score,
-    standardise,
     training_rows,
 )
 from ._score_threshold import ScoreThresholdMixin
 
 
 @fill_doc
-class EGANClassifier(ScoreThresholdMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator):
+class EGANClassifier(
+    EGANInputsMixin, ScoreThresholdMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator
+):
     """Binary classifier of eGAN: a discriminator scores how majority-like a sample is.
 
     The discriminator ``D`` learns majority samples as real and a generator's
@@ -260,21 +255,6 @@ default="efficientnet_lite0"
 
     # --- input -----------------------------------------------------------------
 
-    def _check_X(self, X, reset):
-        if self.input_type == "features":
-            return validate_data(
-                self, X, reset=reset, accept_sparse=False, dtype=[np.float32, np.float64]
-            )
-        return check_image_input(self, X, self.channel_axis, reset)
-
-    def _check_X_y(self, X, y):
-        if self.input_type == "features":
-            return validate_data(
-                self, X, y, reset=True, accept_sparse=False, dtype=[np.float32, np.float64]
-            )
-        X = self._check_X(X, reset=True)
-        return X, check_labels(y, X.shape[0])
-
     # --- fit ---------------------------------------------------------------------
 
     def fit(self, X, y, X_val=None, y_val=None):
@@ -386,31 +366,6 @@ default="efficientnet_lite0"
             scores = self.score_samples(held_out)
             self.offset_ = float(np.quantile(scores, self.contamination))
         return self
-
-    def _image_networks(self, seed):
-        backbones = (self.generator_backbone, self.discriminator_backbone)
-        specs = backbone_specs(backbones, self.weights, self.input_size, self._backbone_seeds)
-        self._specs = [(s.input_size, s.mean, s.std) for s in specs]
-        with seeded(seed, "cpu"):
-            return image_networks(*specs, self.trainable_stages, self.latent_dim, self.dropout)
-
-    def _prefix(self, network, X, role):
-        """Prefix features of ``X`` for the generator (role 0) or the
-        discriminator (role 1), as a float32 tensor on the CPU."""
-        if self.input_type == "features":
-            return torch.from_numpy(standardise(X, self._unit, self._mean, self._scale))
-        backbone = (self.generator_backbone, self.discriminator_backbone)[role]
-        memory = self.memory if isinstance(backbone, str) else None
-        return image_prefix(
-            network.prefix,
-            X,
-            (backbone, self.weights, self.trainable_stages, self._backbone_seeds[role]),
-            self._specs[role],
-            memory,
-            self.device_,
-            self.batch_size_inference,
-            self.verbose,
-        )
 
     # --- scores and predictions ------------------------------------------------
 
