@@ -261,10 +261,9 @@ class RecordingClassifier(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(X)
 
 
-def test_no_test_row_reaches_fitting_or_threshold_tuning(tmp_path, monkeypatch):
-    import sklearn.preprocessing
-    from sklearn.preprocessing import FunctionTransformer
-
+def write_id_csv(tmp_path):
+    """90 rows (20 minority) whose column 0 is a row id, for tests that record
+    which rows each fit sees: ``(path, ids, X, y)``."""
     rng = np.random.RandomState(1)
     n = 90
     ids = np.arange(n) * 10.0 + 0.5
@@ -272,6 +271,14 @@ def test_no_test_row_reaches_fitting_or_threshold_tuning(tmp_path, monkeypatch):
     y = np.array([0] * 70 + [1] * 20)
     path = tmp_path / "ids.csv"
     pd.DataFrame(X, columns=["id", "u", "v"]).assign(label=y).to_csv(path, index=False)
+    return path, ids, X, y
+
+
+def test_no_test_row_reaches_fitting_or_threshold_tuning(tmp_path, monkeypatch):
+    import sklearn.preprocessing
+    from sklearn.preprocessing import FunctionTransformer
+
+    path, ids, X, y = write_id_csv(tmp_path)
 
     # no scaling (so column 0 stays the id) and a recording classifier
     monkeypatch.setattr(sklearn.preprocessing, "StandardScaler", FunctionTransformer)

@@ -193,13 +193,7 @@ def test_tuning_never_sees_the_test_fold(tmp_path, monkeypatch):
 
     from . import test_benchmark as tb
 
-    rng = np.random.RandomState(1)
-    n = 90
-    ids = np.arange(n) * 10.0 + 0.5
-    X = np.column_stack([ids, rng.normal(size=(n, 2))])
-    y = np.array([0] * 70 + [1] * 20)
-    path = tmp_path / "ids.csv"
-    pd.DataFrame(X, columns=["id", "u", "v"]).assign(label=y).to_csv(path, index=False)
+    path, ids, X, y = tb.write_id_csv(tmp_path)
     monkeypatch.setattr(sklearn.preprocessing, "StandardScaler", FunctionTransformer)
     monkeypatch.setattr(_methods, "make_classifier", lambda *a, **k: tb.RecordingClassifier())
     original = _run.run_task
