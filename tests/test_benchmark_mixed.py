@@ -97,6 +97,27 @@ def test_what_cannot_be_used_is_still_refused_all_at_once(tmp_path, capsys):
     assert "date, duration or complex feature columns ['when']" in unusable_columns(frame)[0]
 
 
+def test_numeric_codes_named_by_categorical_become_categories(tmp_path, capsys):
+    frame = mixed_frame().assign(region=lambda f: (f.index % 7) + 1)
+    path = write(frame, tmp_path / "codes.csv")
+    assert _data.load(path, "label").X.region.dtype == np.float64  # numbers unless told
+    dataset = _data.load(path, "label", categorical=["region"])
+    assert list(dataset.X.region.cat.categories) == [str(k) for k in range(1, 8)]
+    assert "region (7)" in dataset.preparation
+    assert run(path, tmp_path / "out", "none,smote", "lr", "--categorical", "region") == 0
+    assert "region (7)" in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_categorical_names_that_are_not_feature_columns_are_refused(tmp_path, capsys):
+    path = write(mixed_frame(), tmp_path / "m.csv")
+    args = ["--out", str(tmp_path / "o"), "--categorical", "colur,label"]
+    assert main(["--data", path, "--target", "label", *args]) == 2
+    err = capsys.readouterr().err
+    assert "--categorical names no feature column 'colur' (did you mean 'colour'?), 'label'" in err
+    assert main(["--data", "quick", "--out", str(tmp_path / "o"), "--categorical", "x"]) == 2
+    assert "names columns of a CSV/Parquet file; no file is given" in capsys.readouterr().err
+
+
 # --- pipelines ------------------------------------------------------------------
 
 

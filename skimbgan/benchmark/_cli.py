@@ -54,6 +54,12 @@ def build_parser():
     )
     parser.add_argument("--target", help="class column of a CSV/Parquet file")
     parser.add_argument(
+        "--categorical",
+        metavar="COLUMNS",
+        help="comma-separated columns of a CSV/Parquet file to treat as categorical besides its "
+        "text, category and bool columns (numbers that are codes, such as a region number)",
+    )
+    parser.add_argument(
         "--methods",
         nargs="+",
         default=[_methods.DEFAULT_METHODS],
@@ -117,7 +123,10 @@ def main(argv=None):
     if problems:  # still look at the files, to list their problems too
         names = [n for n in names if _data.is_file(n)]
     cache = os.path.join(args.out, "cache", "embeddings")
-    datasets, load_errors = _checks.load_all(names, args.target, max(folds, 2), cache)
+    categorical = [c for c in (args.categorical or "").split(",") if c.strip()]
+    datasets, load_errors = _checks.load_all(
+        names, args.target, max(folds, 2), cache, [c.strip() for c in categorical]
+    )
     if problems or not datasets:
         problems += [f"{name}: {error}" for name, error in load_errors]
         if not problems:

@@ -178,10 +178,11 @@ def _is_keel(name):
     return name.replace("-", "_") in {n.replace("-", "_") for n in keel_names()}
 
 
-def load(name, target=None, cache_dir=None):
-    """A :class:`Dataset` by KEEL name, Fashion-MNIST task or CSV/Parquet file."""
+def load(name, target=None, cache_dir=None, categorical=()):
+    """A :class:`Dataset` by KEEL name, Fashion-MNIST task or CSV/Parquet file
+    (``categorical``: columns of a file to treat as categorical)."""
     if is_file(name):
-        return load_file(name, target)
+        return load_file(name, target, categorical)
     if name.startswith(FMNIST_PREFIX):
         return load_fmnist(name, cache_dir)
     if name.startswith(MIXED_PREFIX):
@@ -210,11 +211,12 @@ def load(name, target=None, cache_dir=None):
     )
 
 
-def load_file(path, target):
+def load_file(path, target, categorical=()):
     """A user's table: every column but ``target`` is a feature.
 
     The smaller class of ``target`` is the minority; labels may be strings.
-    Text, ``category`` and ``bool`` columns are categorical; missing values
+    Text, ``category`` and ``bool`` columns are categorical, and so are the
+    columns named in ``categorical`` (numeric codes); missing values
     are kept for the pipelines to impute (:func:`._tables.as_table`). Every
     problem of the file is reported at once, in one ValueError.
     """
@@ -232,12 +234,22 @@ def load_file(path, target):
         try:
             frame = pd.read_parquet(path)
         except ImportError:
-            return _fail(path, [*problems, "reading Parquet needs pyarrow (pip install pyarrow)"])
+            return _fail(
+                path, [*problems, "reading Parquet needs pyarrow (pip install 'skimbgan[parquet]')"]
+            )
     columns = list(map(str, frame.columns))
     if target is not None and target not in frame.columns:
         close = difflib.get_close_matches(str(target), columns, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         problems.append(f"no column {target!r}{hint}; columns are {columns}")
+    unknown = [c for c in categorical if c not in frame.columns or c == target]
+    if unknown:
+        close = [difflib.get_close_matches(c, columns, n=1) for c in unknown]
+        hints = [
+            f"{c!r}" + (f" (did you mean {m[0]!r}?)" if m else "")
+            for c, m in zip(unknown, close, strict=True)
+        ]
+        problems.append(f"--categorical names no feature column {', '.join(hints)}")
     if problems:  # without the class column the features are unknown
         return _fail(path, problems)
     y_raw = frame.pop(target)
@@ -255,7 +267,7 @@ def load_file(path, target):
         return _fail(path, problems)
     from ._tables import as_table
 
-    X, preparation = as_table(frame)
+    X, preparation = as_table(frame, categorical)
     minority, majority = classes[np.argmin(counts)], classes[1 - np.argmin(counts)]
     y = (y_raw.to_numpy() == minority).astype(np.int64)
     return Dataset(

@@ -59,15 +59,16 @@ def unusable_columns(frame):
     return problems
 
 
-def as_table(frame):
+def as_table(frame, categorical=()):
     """``(X, preparation)``: a float64 array and ``""`` for a complete numeric
     table (exactly as before mixed tables were taken); else a DataFrame
     (numeric columns float64, categorical ones ``category`` of strings with
     missing values as the category :data:`MISSING`) and a sentence saying
-    what the benchmark does with it."""
+    what the benchmark does with it. The columns named in ``categorical``
+    are categorical whatever their type."""
     import pandas as pd
 
-    categorical = [c for c in frame.columns if is_categorical(frame[c])]
+    categorical = [c for c in frame.columns if c in categorical or is_categorical(frame[c])]
     numeric = [c for c in frame.columns if c not in categorical]
     n_missing = frame.isna().sum()
     if not categorical and not n_missing.any():
