@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_classification
 
 from skimbgan.benchmark import _run
 from skimbgan.benchmark._methods import parse_method, parse_methods
@@ -205,17 +207,18 @@ def test_tuning_never_sees_the_test_fold(tmp_path, monkeypatch):
     monkeypatch.setattr(_run, "run_task", tracked)
     tb.SEEN.clear()
     args = ["--data", str(path), "--target", "label", "--folds", "3", "--repeats", "1"]
-    args += ["--methods", "none", "--tune", "--classifiers", "lr"]
+    args += ["--methods", "none,threshold", "--tune", "--classifiers", "lr", "--n-jobs", "1"]
     assert main([*args, "--out", str(tmp_path / "out"), "--quiet", "--no-plots"]) == 0
     splits = list(RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0).split(X, y))
     inner = 0
+    assert len(tb.SEEN) > 2 * 3 * 4 * 3  # recorded in this process
     for split, seen in tb.SEEN:
         train, test = splits[split]
         assert not np.isin(seen, ids[test]).any(), "a test row reached a fit"
         assert np.isin(seen, ids[train]).all()
         inner += len(seen) < len(train)
-    # the tuned twin: 4 candidates x 3 inner folds in each of the 3 training folds
-    assert inner >= 3 * 4 * 3
+    # each tuned twin: 4 candidates x 3 inner folds in each of the 3 training folds
+    assert inner >= 2 * 3 * 4 * 3
 
 
 def test_the_plan_is_said_before_it_runs_and_small_plans_stay_in_process(
@@ -251,3 +254,53 @@ def test_the_plan_is_said_before_it_runs_and_small_plans_stay_in_process(
         ]
     )
     assert calls[-1] == 1 and len(calls) == 3
+
+
+class _ColumnScore(ClassifierMixin, BaseEstimator):
+    """Its probability of class 1 is the first feature, whatever it was fitted on."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        p = np.asarray(X, dtype=float)[:, 0]
+        return np.c_[1 - p, p]
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+def test_out_of_fold_scores_are_taken_at_their_f1_best_threshold():
+    from sklearn.metrics import average_precision_score, f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from skimbgan.benchmark._tuning import out_of_fold_score
+
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(40, int), np.ones(10, int)]
+    p = np.clip(0.3 * y + rng.uniform(0, 0.6, 50), 0, 1)
+    X = np.c_[p, rng.normal(size=50)]
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    best = max(f1_score(y, (p >= t).astype(int)) for t in np.unique(p))
+    assert out_of_fold_score(_ColumnScore(), X, y, cv, "f1") == pytest.approx(best)
+    assert best > f1_score(y, (p >= 0.5).astype(int))  # not the default cut-off
+    ap = out_of_fold_score(_ColumnScore(), X, y, cv, "average_precision")
+    assert ap == pytest.approx(average_precision_score(y, p))
+
+
+@pytest.mark.parametrize("name", ["threshold", "smote+threshold"])
+def test_a_tuned_threshold_is_tuned_once_on_the_chosen_candidate(name):
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    from skimbgan.benchmark._tuning import tuned_model
+
+    X, y = make_classification(n_samples=160, weights=[0.85], random_state=0)
+    method = dataclasses.replace(parse_method(name), tune="f1")
+    search = tuned_model(method, "lr", seed=0, n_minority_train=int(y.sum()))
+    assert not any(isinstance(c, TunedThresholdClassifierCV) for c in search.candidates)
+    search.fit(X, y)
+    assert isinstance(search.best_estimator_, TunedThresholdClassifierCV)
+    assert np.isfinite(search.cv_scores_).all() and len(search.cv_scores_) == 4
+    plain = tuned_model(dataclasses.replace(parse_method("none"), tune="f1"), "lr", 0, 20)
+    assert plain.refit_with is None

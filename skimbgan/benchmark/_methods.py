@@ -197,13 +197,24 @@ class Method:
             final = make_classifier(classifier, seed, weight, **params)
         model = make_pipeline(*steps, final)
         if self.threshold or self.base == "threshold":
-            from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
-
-            # the threshold is chosen by cross-validation inside the training fold
-            folds = max(2, min(5, n_minority_train))
-            cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
-            model = TunedThresholdClassifierCV(model, scoring="f1", cv=cv, random_state=seed)
+            model = with_threshold(model, seed, n_minority_train)
         return model
+
+    def without_threshold(self):
+        """The method whose model a tuned threshold wraps (``threshold``'s is
+        ``none``'s)."""
+        base = "none" if self.base == "threshold" else self.base
+        return Method(base, False, self.params, tune=self.tune)
+
+
+def with_threshold(model, seed, n_minority_train):
+    """``model`` with its F1-best threshold chosen by a stratified
+    cross-validation inside the training fold it is fitted on."""
+    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+    folds = max(2, min(5, n_minority_train))
+    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return TunedThresholdClassifierCV(model, scoring="f1", cv=cv, random_state=seed)
 
 
 def make_sampler(base, seed, params, device="cpu", cap=True, method=None, columns=None):

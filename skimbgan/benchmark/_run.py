@@ -125,6 +125,8 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
                         from ._tuning import candidates
 
                         identity["grid"] = candidates(method, classifier)
+                        if method.threshold or method.base == "threshold":
+                            identity["search"] = "out-of-fold scores, one threshold refit"
                     if method.capped:  # runs made before the cap failed on small minorities
                         identity["neighbours"] = "capped at n_minority - 1"
                     if hasattr(dataset.X, "dtypes"):  # not a float matrix: the pipelines of _mixed
