@@ -7,6 +7,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
 
 from skimbgan import EGANClassifier
@@ -29,6 +30,7 @@ def test_the_papers_egan_is_unchanged_on_fixed_seeds(binary_data):
         dict(minority_weight=1.0),
         dict(contamination=0.1),
         dict(minority_weight=2.0, contamination=0.05),
+        dict(n_estimators=3, minority_weight=1.0),
     ],
 )
 def test_extensions_are_deterministic_and_pickle(binary_data, params):
@@ -78,7 +80,9 @@ def test_contamination_calls_that_share_of_held_out_majority_minority(
 
 def test_threshold_tools_work_on_the_extensions(binary_data):
     X, y = binary_data
-    base = EGANClassifier(**FAST_EGAN, random_state=0, minority_weight=1.0, contamination=0.05)
+    base = EGANClassifier(
+        **FAST_EGAN, random_state=0, minority_weight=1.0, contamination=0.05, n_estimators=2
+    )
     fixed = FixedThresholdClassifier(base, threshold=0.5, response_method="predict_proba")
     fixed.fit(X, y)
     np.testing.assert_array_equal(fixed.predict(X), base.fit(X, y).predict(X))
@@ -93,6 +97,7 @@ def test_threshold_tools_work_on_the_extensions(binary_data):
         (dict(contamination=0.0), "contamination"),
         (dict(contamination=0.7), "contamination"),
         (dict(contamination="auto"), "contamination"),
+        (dict(n_estimators=0), "n_estimators"),
     ],
 )
 def test_bad_values_are_refused(binary_data, params, match):
@@ -106,3 +111,34 @@ def test_contamination_works_with_two_minority_samples(binary_data):
     keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:2]]
     clf = EGANClassifier(**FAST_EGAN, random_state=0, contamination=0.05).fit(X[keep], y[keep])
     assert np.isfinite(clf.offset_) and np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_several_discriminators_average_their_logits_and_the_first_is_the_single_egan(
+    binary_data,
+):
+    X, y = binary_data
+    single = EGANClassifier(**FAST_EGAN, random_state=0, minority_weight=1.0).fit(X, y)
+    three = EGANClassifier(**FAST_EGAN, random_state=0, minority_weight=1.0, n_estimators=3)
+    three.fit(X, y)
+    members = three.discriminator_.members
+    assert len(members) == 3 and len(three.generator_) == 3
+    h = torch.from_numpy(np.asarray(three._prefix(members[0], X, role=1)))
+    with torch.no_grad():
+        logits = [m.eval().from_prefix(h).numpy() for m in members]
+    np.testing.assert_allclose(three.score_samples(X), np.mean(logits, axis=0), atol=1e-5)
+    # member 0 has the single eGAN's seeds; the others differ from it
+    np.testing.assert_allclose(logits[0], single.score_samples(X), atol=1e-5)
+    assert not np.allclose(logits[1], logits[0], atol=1e-3)
+    assert three.best_step_ == single.best_step_
+
+
+@pytest.mark.parametrize("minority_label", [0, 1])
+def test_several_discriminators_keep_the_sign_convention(binary_data, minority_label):
+    X, y = binary_data
+    y = y if minority_label == 1 else 1 - y
+    clf = EGANClassifier(**FAST_EGAN, random_state=0, n_estimators=2).fit(X, y)
+    assert clf.minority_class_ == minority_label
+    np.testing.assert_array_equal(clf.predict(X) == clf.classes_[1], clf.decision_function(X) > 0)
+    # high score_samples means majority, whichever label the minority has
+    minority_scores = clf.score_samples(X[y == minority_label])
+    assert minority_scores.mean() < clf.score_samples(X[y != minority_label]).mean()

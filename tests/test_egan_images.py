@@ -194,3 +194,50 @@ def test_pretrained_fit_on_fashion_mnist():
     ).fit(X, y)
     assert clf.minority_class_ == 1
     assert roc_auc_score(y_test, clf.decision_function(X_test)) > 0.6
+
+
+def test_several_discriminators_share_the_prefix_and_pickle(images):
+    X, y = images
+    clf = tiny(n_estimators=2, minority_weight=1.0).fit(X, y)
+    first, second = clf.discriminator_.members
+    assert clf.discriminator_.prefix is first.prefix
+    # the heads differ (own seeds), the frozen prefixes are the same network
+    assert not torch.equal(first.head[1].weight, second.head[1].weight)
+    for a, b in zip(first.prefix.parameters(), second.prefix.parameters(), strict=True):
+        assert torch.equal(a, b)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.decision_function(X), clf.decision_function(X))
+
+
+def test_augmented_copies_keep_the_originals_first_and_stay_images():
+    from skimbgan.classification._egan_parts import augment_images
+
+    rng = np.random.RandomState(0)
+    images = rng.rand(5, 3, 16, 16).astype(np.float32)
+    out = augment_images(images, 3, seed=0)
+    assert out.shape == (20, 3, 16, 16) and out.dtype == np.float32
+    np.testing.assert_array_equal(out[:5], images)
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    assert not np.allclose(out[5:10], images)  # the copies differ from the originals
+    np.testing.assert_array_equal(out, augment_images(images, 3, seed=0))
+    assert not np.array_equal(out[5:10], augment_images(images, 3, seed=1)[5:10])
+
+
+@pytest.mark.parametrize("minority_label", [0, 1])
+def test_minority_augmentation_is_deterministic_keeps_signs_and_pickles(images, minority_label):
+    X, y = images
+    y = y if minority_label == 1 else 1 - y
+    a = tiny(minority_augmentation=3, minority_weight=1.0).fit(X, y)
+    b = tiny(minority_augmentation=3, minority_weight=1.0).fit(X, y)
+    np.testing.assert_array_equal(a.decision_function(X), b.decision_function(X))
+    np.testing.assert_array_equal(a.predict(X) == a.classes_[1], a.decision_function(X) > 0)
+    plain = tiny(minority_weight=1.0).fit(X, y)
+    assert not np.allclose(plain.decision_function(X), a.decision_function(X))
+    loaded = pickle.loads(pickle.dumps(a))
+    np.testing.assert_array_equal(loaded.predict_proba(X), a.predict_proba(X))
+
+
+def test_minority_augmentation_refuses_negative_counts(images):
+    X, y = images
+    with pytest.raises(ValueError, match="minority_augmentation"):
+        tiny(minority_augmentation=-1).fit(X, y)

@@ -41,3 +41,13 @@ def stream_seed(seed, index):
     seed its caller drew for it.
     """
     return int(seed) + int(index)
+
+
+def member_seeds(seed, n):
+    """``n`` seeds for the members of an ensemble whose first member is the
+    single model's: ``seed`` itself, then draws from a generator seeded with
+    it (far from ``seed + index``, :func:`stream_seed`'s streams)."""
+    import numpy as np
+
+    rest = np.random.RandomState(int(seed) % (MAX_SEED + 1)).randint(MAX_SEED, size=max(n - 1, 0))
+    return [int(seed), *map(int, rest)]

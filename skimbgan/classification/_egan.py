@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._core.backbones import LITE0_NAME
 from .._core.egan import EGANConfig, batched_logits, train_egan
 from .._core.layers import check_hidden_dims
+from .._core.random import member_seeds, stream_seed
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
@@ -21,6 +22,9 @@ from ..utils._validation import (
 )
 from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
+    augment_images,
+    check_trained,
+    combine_members,
     feature_networks,
     feature_scaling,
     majority_holdout,
@@ -102,6 +106,17 @@ default="efficientnet_lite0"
         ``validation_fraction`` (0.2 when None) of the majority held out for
         it alone), so that about that share of unseen majority samples is
         called minority, whatever the minority's size (PyOD's convention).
+    minority_augmentation : int, default=0
+        Images only: light augmented copies of each minority training image
+        (a random horizontal flip, a shift by up to an eighth of the side, a
+        brightness scale in [0.9, 1.1]) added to the minority that ``G``
+        reconstructs and, with ``minority_weight``, that ``D`` sees as
+        negatives. 0 is the paper's.
+    n_estimators : int, default=1
+        Number of eGANs (each a generator and a discriminator, from seeds of
+        their own) trained on the same data; the score is the mean of their
+        discriminators' logits. 1 is the paper's single eGAN; more lower the
+        score's variance over seeds at that many times the training cost.
     selection_metric : {"average_precision", "f1"}, default="average_precision"
         Validation score of a checkpoint: the minority's average precision
         (threshold-free) or its F1 at the cut-off 0.
@@ -131,7 +146,9 @@ default="efficientnet_lite0"
         The logit cut-off: 0 (the paper's), or the ``contamination``
         quantile of held-out majority scores.
     generator_, discriminator_ : torch.nn.Module
-        The networks of the kept checkpoint (on ``device_``).
+        The networks of the kept checkpoint (on ``device_``); with
+        ``n_estimators > 1`` a ``ModuleList`` of the generators and an
+        averaging module whose ``members`` are the discriminators.
     history_ : dict of list
         ``step``, ``discriminator_loss``, ``generator_loss``, ``real_logit``
         and ``fake_logit`` (mean logits of the majority batch and of ``G``'s
@@ -141,7 +158,8 @@ default="efficientnet_lite0"
     validation_score_ : float
         Its validation score (NaN without validation data).
     n_steps_ : int
-        Steps run.
+        Steps run. With ``n_estimators > 1``, ``history_``, ``best_step_``,
+        ``validation_score_`` and ``n_steps_`` are the first member's.
     $DEVICE_ATTRIBUTE
     n_features_in_ : int
         Features only.
@@ -193,6 +211,8 @@ default="efficientnet_lite0"
         "selection_metric": [StrOptions({"average_precision", "f1"})],
         "minority_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "contamination": [Interval(numbers.Real, 0, 0.5, closed="right"), None],
+        "n_estimators": positive_int(),
+        "minority_augmentation": [Interval(numbers.Integral, 0, None, closed="left")],
         "eval_every": positive_int(),
         "memory": MEMORY,
     }
@@ -218,6 +238,8 @@ default="efficientnet_lite0"
         validation_fraction=0.2,
         minority_weight=0.0,
         contamination=None,
+        minority_augmentation=0,
+        n_estimators=1,
         selection_metric="average_precision",
         eval_every=50,
         n_iter_no_change=10,
@@ -244,6 +266,8 @@ default="efficientnet_lite0"
         self.validation_fraction = validation_fraction
         self.minority_weight = minority_weight
         self.contamination = contamination
+        self.minority_augmentation = minority_augmentation
+        self.n_estimators = n_estimators
         self.selection_metric = selection_metric
         self.eval_every = eval_every
         self.n_iter_no_change = n_iter_no_change
@@ -252,8 +276,6 @@ default="efficientnet_lite0"
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
-
-    # --- input -----------------------------------------------------------------
 
     # --- fit ---------------------------------------------------------------------
 
@@ -301,19 +323,23 @@ default="efficientnet_lite0"
                 train_rows, is_minority, self.validation_fraction, stream
             )
         X_minor = X[train_rows[is_minority[train_rows]]]
+        if self.input_type == "images" and self.minority_augmentation:
+            X_minor = augment_images(
+                X_minor, self.minority_augmentation, stream_seed(seeds.train, 1)
+            )
         X_major = X[train_rows[~is_minority[train_rows]]]
 
         if self.input_type == "features":
             self._unit, self._mean, self._scale = feature_scaling(X[train_rows])
-            generator, discriminator = feature_networks(
-                X.shape[1],
-                check_hidden_dims(self.hidden_dims),
-                self.latent_dim,
-                self.dropout,
-                seeds.init,
-            )
+            widths = check_hidden_dims(self.hidden_dims)
+
+            def build(seed):
+                return feature_networks(X.shape[1], widths, self.latent_dim, self.dropout, seed)
         else:
-            generator, discriminator = self._image_networks(seeds.init)
+            build = self._image_networks
+        init_seeds = member_seeds(seeds.init, self.n_estimators)
+        generator, discriminator = build(init_seeds[0])
+        # the prefix is frozen and the same in every member: computed once
         majority = self._prefix(discriminator, X_major, role=1)
         minority = self._prefix(generator, X_minor, role=0)
         validation = None
@@ -328,34 +354,27 @@ default="efficientnet_lite0"
         minority_real = None
         if self.minority_weight > 0:
             minority_real = self._prefix(discriminator, X_minor, role=1)
-        trained = train_egan(
-            generator,
-            discriminator,
-            majority,
-            minority,
-            config,
-            self.device_,
-            seeds.train,
-            validation=validation,
-            score_fn=selection_score(self.selection_metric),
-            verbose=self.verbose,
-            minority_real=minority_real,
-        )
-        if trained.diverged and validation is None:
-            raise ValueError(
-                f"{name} diverged: its losses became infinite or NaN after "
-                f"{trained.n_steps} steps (learning_rate={self.learning_rate!r}). Lower "
-                "learning_rate, or pass validation data so that the last sound "
-                "checkpoint is kept."
+        members = []
+        for k, train_seed in enumerate(member_seeds(seeds.train, self.n_estimators)):
+            if k:
+                generator, discriminator = build(init_seeds[k])
+            trained = train_egan(
+                generator,
+                discriminator,
+                majority,
+                minority,
+                config,
+                self.device_,
+                train_seed,
+                validation=validation,
+                score_fn=selection_score(self.selection_metric),
+                verbose=self.verbose,
+                minority_real=minority_real,
             )
-        if not np.isfinite(trained.best_score) and validation is not None:
-            raise ValueError(
-                f"{name} diverged before its first checkpoint: every validation score was "
-                f"computed on infinite or NaN logits (learning_rate={self.learning_rate!r}). "
-                "Lower learning_rate."
-            )
-        self.generator_ = trained.generator
-        self.discriminator_ = trained.discriminator
+            check_trained(trained, name, self.learning_rate, validation is not None)
+            members.append(trained)
+        trained = members[0]
+        self.generator_, self.discriminator_ = combine_members(members)
         self.history_ = trained.history
         self.best_step_ = trained.best_step
         self.validation_score_ = trained.best_score if validation is not None else np.nan

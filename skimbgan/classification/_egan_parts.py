@@ -9,7 +9,13 @@ from sklearn.metrics import average_precision_score, f1_score
 from sklearn.utils.validation import check_memory
 
 from .._core.backbones import build_seeded, split_backbone
-from .._core.egan import ImageDiscriminator, ImageGenerator, MLPDiscriminator, MLPGenerator
+from .._core.egan import (
+    AveragedDiscriminator,
+    ImageDiscriminator,
+    ImageGenerator,
+    MLPDiscriminator,
+    MLPGenerator,
+)
 from .._core.images import embed
 from .._core.random import seeded
 from ..utils._scaling import power_of_two_units
@@ -159,3 +165,52 @@ def majority_holdout(train_rows, is_minority, fraction, random_state):
         raise ValueError("contamination needs at least two majority samples.")
     held_out = np.sort(random_state.permutation(majority)[:n_out])
     return np.setdiff1d(train_rows, held_out), held_out
+
+
+def check_trained(trained, name, learning_rate, validated):
+    """Refuse a fit that diverged with nothing sound to keep."""
+    if trained.diverged and not validated:
+        raise ValueError(
+            f"{name} diverged: its losses became infinite or NaN after "
+            f"{trained.n_steps} steps (learning_rate={learning_rate!r}). Lower "
+            "learning_rate, or pass validation data so that the last sound "
+            "checkpoint is kept."
+        )
+    if validated and not np.isfinite(trained.best_score):
+        raise ValueError(
+            f"{name} diverged before its first checkpoint: every validation score was "
+            f"computed on infinite or NaN logits (learning_rate={learning_rate!r}). "
+            "Lower learning_rate."
+        )
+
+
+def combine_members(members):
+    """``(generator, discriminator)`` of the fitted model: a single eGAN's
+    networks, or for several a ``ModuleList`` of the generators and the
+    :class:`AveragedDiscriminator` of the discriminators."""
+    if len(members) == 1:
+        return members[0].generator, members[0].discriminator
+    generators = torch.nn.ModuleList([m.generator for m in members])
+    return generators, AveragedDiscriminator([m.discriminator for m in members])
+
+
+def augment_images(images, n_copies, seed):
+    """The images, then ``n_copies`` light augmentations of each: a
+    horizontal flip with probability 1/2, a shift by up to an eighth of the
+    side in each direction (edge pixels repeated), a brightness scale in
+    [0.9, 1.1]. ``images``: float32 ``(n, C, H, W)`` in [0, 1]."""
+    rng = np.random.RandomState(seed)
+    n, _, height, width = images.shape
+    sy, sx = max(1, height // 8), max(1, width // 8)
+    out = [images]
+    for _ in range(n_copies):
+        batch = images.copy()
+        flip = rng.rand(n) < 0.5
+        batch[flip] = batch[flip][..., ::-1]
+        padded = np.pad(batch, ((0, 0), (0, 0), (sy, sy), (sx, sx)), mode="edge")
+        dy, dx = rng.randint(0, 2 * sy + 1, n), rng.randint(0, 2 * sx + 1, n)
+        for i in range(n):
+            batch[i] = padded[i, :, dy[i] : dy[i] + height, dx[i] : dx[i] + width]
+        batch *= rng.uniform(0.9, 1.1, size=(n, 1, 1, 1)).astype(np.float32)
+        out.append(np.clip(batch, 0.0, 1.0, out=batch))
+    return np.concatenate(out)

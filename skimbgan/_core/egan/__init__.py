@@ -9,6 +9,7 @@
 
 from .losses import discriminator_loss, generator_loss
 from .networks import (
+    AveragedDiscriminator,
     ConvDecoder,
     ImageDiscriminator,
     ImageGenerator,
@@ -18,6 +19,7 @@ from .networks import (
 from .training import EGANConfig, TrainedEGAN, batched_logits, train_egan
 
 __all__ = [
+    "AveragedDiscriminator",
     "ConvDecoder",
     "EGANConfig",
     "ImageDiscriminator",

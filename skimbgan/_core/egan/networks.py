@@ -117,3 +117,27 @@ class ImageDiscriminator(_BackboneNetwork):
     def forward(self, images):
         """Logits of images in ``[0, 1]``, already at the network's input size."""
         return self.from_prefix(self.prefix(self.normalise(images)))
+
+
+class AveragedDiscriminator(nn.Module):
+    """The mean logit of several discriminators that share one frozen prefix.
+
+    Averaging independently trained discriminators (each its own eGAN,
+    initialisation and batches) lowers the variance of the score, as a
+    bagged or seed-averaged network ensemble does. ``prefix`` is the first
+    member's: the members' prefixes are the same frozen network.
+    """
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    @property
+    def prefix(self):
+        return self.members[0].prefix
+
+    def from_prefix(self, h):
+        return torch.stack([member.from_prefix(h) for member in self.members]).mean(0)
+
+    def forward(self, x):
+        return torch.stack([member(x) for member in self.members]).mean(0)
