@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME
-from .._core.egan import EGANConfig, batched_logits, train_egan
+from .._core.egan import EGANConfig, batched_logits
 from .._core.layers import check_hidden_dims
 from .._core.random import member_seeds, stream_seed
 from ..utils._config import core_config
@@ -23,12 +23,11 @@ from ..utils._validation import (
 from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
     augment_images,
-    check_trained,
     combine_members,
     feature_networks,
     feature_scaling,
     majority_holdout,
-    selection_score,
+    train_members,
     training_rows,
 )
 from ._score_threshold import ScoreThresholdMixin
@@ -354,25 +353,10 @@ default="efficientnet_lite0"
         minority_real = None
         if self.minority_weight > 0:
             minority_real = self._prefix(discriminator, X_minor, role=1)
-        members = []
-        for k, train_seed in enumerate(member_seeds(seeds.train, self.n_estimators)):
-            if k:
-                generator, discriminator = build(init_seeds[k])
-            trained = train_egan(
-                generator,
-                discriminator,
-                majority,
-                minority,
-                config,
-                self.device_,
-                train_seed,
-                validation=validation,
-                score_fn=selection_score(self.selection_metric),
-                verbose=self.verbose,
-                minority_real=minority_real,
-            )
-            check_trained(trained, name, self.learning_rate, validation is not None)
-            members.append(trained)
+        data = (majority, minority, validation, minority_real)
+        members = train_members(
+            self, (generator, discriminator), build, init_seeds, seeds.train, config, data
+        )
         trained = members[0]
         self.generator_, self.discriminator_ = combine_members(members)
         self.history_ = trained.history

@@ -214,3 +214,27 @@ def augment_images(images, n_copies, seed):
         batch *= rng.uniform(0.9, 1.1, size=(n, 1, 1, 1)).astype(np.float32)
         out.append(np.clip(batch, 0.0, 1.0, out=batch))
     return np.concatenate(out)
+
+
+def train_members(estimator, first, build, init_seeds, train_seed, config, data):
+    """Train ``estimator.n_estimators`` eGANs on the same prefix features
+    ``data = (majority, minority, validation, minority_real)``: the first on
+    the networks ``first``, the others on ``build(seed)`` of their own
+    ``init_seeds``; each is checked (:func:`check_trained`)."""
+    from .._core.egan import train_egan
+    from .._core.random import member_seeds
+
+    majority, minority, validation, minority_real = data
+    name = type(estimator).__name__
+    members, networks = [], first
+    for k, seed in enumerate(member_seeds(train_seed, estimator.n_estimators)):
+        if k:
+            networks = build(init_seeds[k])
+        trained = train_egan(
+            *networks, majority, minority, config, estimator.device_, seed,
+            validation=validation, score_fn=selection_score(estimator.selection_metric),
+            verbose=estimator.verbose, minority_real=minority_real,
+        )  # fmt: skip
+        check_trained(trained, name, estimator.learning_rate, validation is not None)
+        members.append(trained)
+    return members
