@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import TunedThresholdClassifierCV
 
 from skimbgan.benchmark import _data, _methods, _mixed, _run
 from skimbgan.benchmark._cli import main
@@ -162,7 +163,7 @@ def test_each_method_gets_what_it_needs_on_a_mixed_table(tmp_path):
         "BalancedRandomForestClassifier",
     ]
     threshold = build("smote+threshold", "hgb")
-    assert type(threshold).__name__ == "TunedThresholdClassifierCV"
+    assert isinstance(threshold, TunedThresholdClassifierCV)
     # without numeric columns SMOTE's mixed form is SMOTEN
     nominal = _mixed.Columns((), ("colour", "flag"))
     smoten = parse_method("smote").build("lr", 0, 10, columns=nominal).steps[1][1]

@@ -223,6 +223,12 @@ def runs_line(rows, n_tasks, interrupted):
     text = f"Runs: {n_tasks} planned, {len(rows) - failed} finished, {failed} failed"
     if failed:
         text += " (listed at the end)"
+    untuned = sum(bool(row.get("note")) for row in rows if row["error"] == "")
+    if untuned:
+        text += (
+            f"; {untuned} finished with the threshold not tuned (constant scores in an "
+            "inner fold; listed at the end)"
+        )
     if len(rows) < n_tasks:
         text += f", {n_tasks - len(rows)} not run"
         if interrupted:

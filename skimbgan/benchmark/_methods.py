@@ -197,6 +197,8 @@ class Method:
             final = make_classifier(classifier, seed, weight, **params)
         model = make_pipeline(*steps, final)
         if self.threshold or self.base == "threshold":
+            from ._threshold import with_threshold
+
             model = with_threshold(model, seed, n_minority_train)
         return model
 
@@ -205,16 +207,6 @@ class Method:
         ``none``'s)."""
         base = "none" if self.base == "threshold" else self.base
         return Method(base, False, self.params, tune=self.tune)
-
-
-def with_threshold(model, seed, n_minority_train):
-    """``model`` with its F1-best threshold chosen by a stratified
-    cross-validation inside the training fold it is fitted on."""
-    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
-
-    folds = max(2, min(5, n_minority_train))
-    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    return TunedThresholdClassifierCV(model, scoring="f1", cv=cv, random_state=seed)
 
 
 def make_sampler(base, seed, params, device="cpu", cap=True, method=None, columns=None):

@@ -306,6 +306,18 @@ def summary(df, classifiers, metric, header):
                 ]
         lines += uncertainty_lines(sub, table, metric)
     lines += chosen_lines(df)
+    if "note" in df and df.note.fillna("").astype(bool).any():
+        noted = df[df.note.fillna("").astype(bool) & (df.error == "")]
+        counts = noted.groupby(["dataset", "method", "classifier"]).size().rename("runs")
+        lines += [
+            "## Runs whose threshold could not be tuned (kept, with the model's own cut-off)",
+            "",
+            "The model gave a constant score on an inner fold of the threshold search, "
+            "so the run kept the model's own predictions.",
+            "",
+            counts.to_frame().to_markdown(),
+            "",
+        ]
     if len(errors):
         lines += ["## Runs that failed (reported, skipped)", ""]
         grouped = errors.groupby(["dataset", "method", "classifier"])["error"]

@@ -22,6 +22,7 @@ import numpy as np
 
 from ._methods import OWN_CODE
 from ._mixed import PIPELINE_VERSION, columns_of, rows
+from ._threshold import UNTUNED_NOTE, untuned
 
 METRICS = (
     "f1",
@@ -206,6 +207,8 @@ def run_task(task, X, y, train, test, device="cpu"):
             model.fit(X_train, y[train])
             row["fit_seconds"] = time.perf_counter() - start
             row.update(scores(y[test], model.predict(X_test), _score_of(model, X_test)))
+            if untuned(model):
+                row["note"] = UNTUNED_NOTE
             if task.method.tune:
                 row["chosen"] = model.chosen
     except Exception as exc:  # reported in the output, never fatal

@@ -13,7 +13,7 @@ A method with a tuned threshold (``threshold``, ``X+threshold``) is searched
 without re-tuning the threshold inside every inner fit: each candidate's
 out-of-fold scores over the inner cross-validation give its ``--metric`` at
 the F1-best threshold of those scores, and only the chosen candidate is
-refitted with its threshold tuned (:func:`._methods.with_threshold`). So its
+refitted with its threshold tuned (:func:`._threshold.with_threshold`). So its
 search costs 4 x 3 fits and its refit 6, instead of 4 x 3 x 6 and 6: the
 budget of fits stays close to the other methods' (4 x 3 and 1).
 
@@ -214,7 +214,7 @@ def tuned_model(method, classifier, seed, n_minority_train, device="cpu", column
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
     refit_with = None
     if thresholded:
-        from ._methods import with_threshold
+        from ._threshold import with_threshold
 
         def refit_with(model):
             return with_threshold(model, seed, n_minority_train)
