@@ -21,7 +21,7 @@ def test_the_papers_egan_is_unchanged_on_fixed_seeds(binary_data):
     # measured before the extensions existed (torch 2.14.1, CPU)
     expected = [0.4183, 0.3147, 0.4354, 0.1686, 0.4602, -0.1863]
     np.testing.assert_allclose(clf.score_samples(X[:6]), expected, atol=2e-3)
-    assert clf.offset_ == 0.0
+    assert clf.offset_ == 0.0 and clf.cutoff_ == "zero"
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,7 @@ def test_the_papers_egan_is_unchanged_on_fixed_seeds(binary_data):
         dict(contamination=0.1),
         dict(minority_weight=2.0, contamination=0.05),
         dict(n_estimators=3, minority_weight=1.0),
+        dict(contamination="f1", minority_weight=1.0),
     ],
 )
 def test_extensions_are_deterministic_and_pickle(binary_data, params):
@@ -97,6 +98,7 @@ def test_threshold_tools_work_on_the_extensions(binary_data):
         (dict(contamination=0.0), "contamination"),
         (dict(contamination=0.7), "contamination"),
         (dict(contamination="auto"), "contamination"),
+        (dict(contamination="F1"), "contamination"),
         (dict(n_estimators=0), "n_estimators"),
     ],
 )
@@ -142,3 +144,61 @@ def test_several_discriminators_keep_the_sign_convention(binary_data, minority_l
     # high score_samples means majority, whichever label the minority has
     minority_scores = clf.score_samples(X[y == minority_label])
     assert minority_scores.mean() < clf.score_samples(X[y != minority_label]).mean()
+
+
+def _brute_force_f1_cutoff(scores, is_minority):
+    """Best F1 over every cut-off between or beyond the distinct scores."""
+    from sklearn.metrics import f1_score
+
+    values = np.unique(scores)
+    candidates = np.r_[values[0] - 1, (values[:-1] + values[1:]) / 2, values[-1] + 1]
+    return max(f1_score(is_minority, scores < c, zero_division=0.0) for c in candidates)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_f1_cutoff_is_the_best_one(seed):
+    from sklearn.metrics import f1_score
+
+    from skimbgan.classification._egan_parts import f1_cutoff
+
+    rng = np.random.default_rng(seed)
+    is_minority = rng.random(40) < 0.2
+    is_minority[:2] = True
+    scores = np.round(rng.normal(size=40) + 1.5 * ~is_minority, 1)  # ties included
+    offset = f1_cutoff(scores, is_minority)
+    reached = f1_score(is_minority, scores < offset)
+    assert reached == pytest.approx(_brute_force_f1_cutoff(scores, is_minority))
+
+
+@pytest.mark.parametrize("minority_label", [0, 1])
+def test_contamination_f1_takes_the_f1_best_cutoff_on_the_validation_part(
+    binary_data, minority_label
+):
+    from skimbgan.classification._egan_parts import f1_cutoff
+
+    X, y = binary_data
+    y = y if minority_label == 1 else 1 - y
+    X_val, y_val = X[::4], y[::4]
+    clf = EGANClassifier(**FAST_EGAN, random_state=0, minority_weight=1.0, contamination="f1").fit(
+        X, y, X_val=X_val, y_val=y_val
+    )
+    assert clf.cutoff_ == "f1"
+    is_minority = y_val == minority_label
+    assert clf.offset_ == f1_cutoff(clf.score_samples(X_val), is_minority)
+    # the sign convention holds with the minority as classes_[0] and as classes_[1]
+    np.testing.assert_array_equal(clf.predict(X) == clf.classes_[1], clf.decision_function(X) > 0)
+    from sklearn.metrics import f1_score
+
+    reached = f1_score(is_minority, clf.predict(X_val) == minority_label)
+    best = _brute_force_f1_cutoff(clf.score_samples(X_val), is_minority)
+    assert reached == pytest.approx(best)
+
+
+def test_contamination_f1_without_a_validation_part_is_the_five_percent_quantile(binary_data):
+    X, y = binary_data
+    params = dict(FAST_EGAN, random_state=0, validation_fraction=None)
+    f1 = EGANClassifier(**params, contamination="f1").fit(X, y)
+    quantile = EGANClassifier(**params, contamination=0.05).fit(X, y)
+    assert f1.cutoff_ == "quantile" == quantile.cutoff_
+    assert f1.offset_ == quantile.offset_
+    np.testing.assert_array_equal(f1.decision_function(X), quantile.decision_function(X))

@@ -24,6 +24,7 @@ from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
     augment_images,
     combine_members,
+    cutoff,
     feature_networks,
     feature_scaling,
     majority_holdout,
@@ -98,13 +99,18 @@ default="efficientnet_lite0"
         negatives, beside ``G``'s reconstructions of them. 0 is the paper's
         eGAN, whose discriminator never sees a real minority sample; 1 gives
         them the weight of the reconstructions.
-    contamination : float or None, default=None
+    contamination : float, "f1" or None, default=None
         The cut-off ``offset_``: ``None`` is the paper's logit 0; a float in
         (0, 0.5] puts it at that quantile of the scores of held-out majority
         samples (the validation part's majority, or, without one, a
         ``validation_fraction`` (0.2 when None) of the majority held out for
         it alone), so that about that share of unseen majority samples is
         called minority, whatever the minority's size (PyOD's convention).
+        ``"f1"``: the cut-off that maximises the minority's F1 on the
+        validation part (stratified, at the training data's prevalence);
+        when there is none (too few minority samples to hold 3 out, or
+        ``validation_fraction=None`` without ``X_val``), the 0.05 quantile
+        as above. ``cutoff_`` says which was used.
     minority_augmentation : int, default=0
         Images only: light augmented copies of each minority training image
         (a random horizontal flip, a shift by up to an eighth of the side, a
@@ -142,8 +148,11 @@ default="efficientnet_lite0"
     classes_ : ndarray of shape (2,)
     minority_class_ : label
     offset_ : float
-        The logit cut-off: 0 (the paper's), or the ``contamination``
-        quantile of held-out majority scores.
+        The logit cut-off: 0 (the paper's), the ``contamination`` quantile
+        of held-out majority scores, or the F1-best cut-off on the
+        validation part.
+    cutoff_ : {"zero", "quantile", "f1"}
+        How ``offset_`` was chosen.
     generator_, discriminator_ : torch.nn.Module
         The networks of the kept checkpoint (on ``device_``); with
         ``n_estimators > 1`` a ``ModuleList`` of the generators and an
@@ -209,7 +218,11 @@ default="efficientnet_lite0"
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "selection_metric": [StrOptions({"average_precision", "f1"})],
         "minority_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "contamination": [Interval(numbers.Real, 0, 0.5, closed="right"), None],
+        "contamination": [
+            Interval(numbers.Real, 0, 0.5, closed="right"),
+            StrOptions({"f1"}),
+            None,
+        ],
         "n_estimators": positive_int(),
         "minority_augmentation": [Interval(numbers.Integral, 0, None, closed="left")],
         "eval_every": positive_int(),
@@ -317,7 +330,7 @@ default="efficientnet_lite0"
             X, is_minority, X_val, y_val, self._minority, self.validation_fraction, stream
         )
         cutoff_rows = None
-        if self.contamination is not None and X_val is None:
+        if self.contamination is not None and X_val is None:  # "f1" too: its fallback
             train_rows, cutoff_rows = majority_holdout(
                 train_rows, is_minority, self.validation_fraction, stream
             )
@@ -363,11 +376,7 @@ default="efficientnet_lite0"
         self.best_step_ = trained.best_step
         self.validation_score_ = trained.best_score if validation is not None else np.nan
         self.n_steps_ = trained.n_steps
-        self.offset_ = 0.0
-        if self.contamination is not None:
-            held_out = X[cutoff_rows] if cutoff_rows is not None else X_val[~val_is_minority]
-            scores = self.score_samples(held_out)
-            self.offset_ = float(np.quantile(scores, self.contamination))
+        self.offset_, self.cutoff_ = cutoff(self, X, X_val, val_is_minority, cutoff_rows)
         return self
 
     # --- scores and predictions ------------------------------------------------

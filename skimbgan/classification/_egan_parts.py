@@ -167,6 +167,46 @@ def majority_holdout(train_rows, is_minority, fraction, random_state):
     return np.setdiff1d(train_rows, held_out), held_out
 
 
+#: The majority quantile of ``contamination="f1"`` when there is no
+#: validation part to take the F1-best cut-off on.
+F1_FALLBACK_CONTAMINATION = 0.05
+
+
+def cutoff(model, X, X_val, val_is_minority, cutoff_rows):
+    """``(offset_, cutoff_)`` of a fitted EGANClassifier: the paper's logit 0
+    (``"zero"``), a quantile of held-out majority scores (``"quantile"``), or
+    the F1-best cut-off on the validation part (``"f1"``)."""
+    contamination = model.contamination
+    if contamination is None:
+        return 0.0, "zero"
+    if contamination == "f1" and X_val is not None:
+        return f1_cutoff(model.score_samples(X_val), val_is_minority), "f1"
+    if contamination == "f1":
+        contamination = F1_FALLBACK_CONTAMINATION
+    held_out = X[cutoff_rows] if cutoff_rows is not None else X_val[~val_is_minority]
+    return float(np.quantile(model.score_samples(held_out), contamination)), "quantile"
+
+
+def f1_cutoff(scores, is_minority):
+    """The cut-off on the logits (minority where ``logit < cut-off``) that
+    maximises the minority's F1 on held-out ``scores``: the midpoint between
+    two consecutive distinct scores, or just above the largest; the lowest
+    such cut-off among ties."""
+    scores = np.asarray(scores, dtype=np.float64)
+    order = np.argsort(scores, kind="stable")
+    sorted_scores = scores[order]
+    true_positives = np.cumsum(np.asarray(is_minority, dtype=bool)[order])
+    # a cut-off can only fall after the last of a run of equal scores
+    ends = np.flatnonzero(np.r_[np.diff(sorted_scores) > 0, True])
+    n_predicted = ends + 1
+    f1 = 2 * true_positives[ends] / (n_predicted + true_positives[-1])
+    best = int(np.argmax(f1))
+    if ends[best] + 1 < sorted_scores.size:
+        return float((sorted_scores[ends[best]] + sorted_scores[ends[best] + 1]) / 2)
+    top = sorted_scores[-1]
+    return float(np.nextafter(top, np.inf))
+
+
 def check_trained(trained, name, learning_rate, validated):
     """Refuse a fit that diverged with nothing sound to keep."""
     if trained.diverged and not validated:
