@@ -306,8 +306,8 @@ def summary(df, classifiers, metric, header):
                 ]
         lines += uncertainty_lines(sub, table, metric)
     lines += chosen_lines(df)
-    if "note" in df and df.note.fillna("").astype(bool).any():
-        noted = df[df.note.fillna("").astype(bool) & (df.error == "")]
+    noted = df[df.note.fillna("").astype(bool) & (df.error == "")] if "note" in df else df[:0]
+    if len(noted):
         counts = noted.groupby(["dataset", "method", "classifier"]).size().rename("runs")
         lines += [
             "## Runs whose threshold could not be tuned (kept, with the model's own cut-off)",

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._core.backbones import LITE0_NAME
 from .._core.egan import EGANConfig, batched_logits
 from .._core.layers import check_hidden_dims
-from .._core.random import member_seeds, stream_seed
+from .._core.random import member_seeds
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
@@ -22,14 +22,13 @@ from ..utils._validation import (
 )
 from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
-    augment_images,
     combine_members,
     cutoff,
     feature_networks,
     feature_scaling,
-    majority_holdout,
+    prefix_data,
+    split_rows,
     train_members,
-    training_rows,
 )
 from ._score_threshold import ScoreThresholdMixin
 
@@ -326,20 +325,8 @@ default="efficientnet_lite0"
         X_val, y_val = check_validation_data(
             X_val, y_val, self.classes_, lambda X_val: self._check_X(X_val, reset=False)
         )
-        train_rows, X_val, val_is_minority = training_rows(
-            X, is_minority, X_val, y_val, self._minority, self.validation_fraction, stream
-        )
-        cutoff_rows = None
-        if self.contamination is not None and X_val is None:  # "f1" too: its fallback
-            train_rows, cutoff_rows = majority_holdout(
-                train_rows, is_minority, self.validation_fraction, stream
-            )
-        X_minor = X[train_rows[is_minority[train_rows]]]
-        if self.input_type == "images" and self.minority_augmentation:
-            X_minor = augment_images(
-                X_minor, self.minority_augmentation, stream_seed(seeds.train, 1)
-            )
-        X_major = X[train_rows[~is_minority[train_rows]]]
+        rows = split_rows(self, X, is_minority, X_val, y_val, stream, seeds.train)
+        train_rows, X_major, X_minor, X_val, val_is_minority, cutoff_rows = rows
 
         if self.input_type == "features":
             self._unit, self._mean, self._scale = feature_scaling(X[train_rows])
@@ -352,21 +339,12 @@ default="efficientnet_lite0"
         init_seeds = member_seeds(seeds.init, self.n_estimators)
         generator, discriminator = build(init_seeds[0])
         # the prefix is frozen and the same in every member: computed once
-        majority = self._prefix(discriminator, X_major, role=1)
-        minority = self._prefix(generator, X_minor, role=0)
-        validation = None
-        if X_val is not None:
-            validation = (
-                self._prefix(discriminator, X_val, role=1),
-                np.asarray(val_is_minority, dtype=bool),
-            )
+        data = prefix_data(
+            self, (generator, discriminator), X_major, X_minor, X_val, val_is_minority
+        )
 
         lr = self.learning_rate
         config = core_config(EGANConfig, self, generator_lr=lr, discriminator_lr=lr)
-        minority_real = None
-        if self.minority_weight > 0:
-            minority_real = self._prefix(discriminator, X_minor, role=1)
-        data = (majority, minority, validation, minority_real)
         members = train_members(
             self, (generator, discriminator), build, init_seeds, seeds.train, config, data
         )
@@ -374,7 +352,7 @@ default="efficientnet_lite0"
         self.generator_, self.discriminator_ = combine_members(members)
         self.history_ = trained.history
         self.best_step_ = trained.best_step
-        self.validation_score_ = trained.best_score if validation is not None else np.nan
+        self.validation_score_ = trained.best_score if X_val is not None else np.nan
         self.n_steps_ = trained.n_steps
         self.offset_, self.cutoff_ = cutoff(self, X, X_val, val_is_minority, cutoff_rows)
         return self

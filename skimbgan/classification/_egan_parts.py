@@ -17,7 +17,7 @@ from .._core.egan import (
     MLPGenerator,
 )
 from .._core.images import embed
-from .._core.random import seeded
+from .._core.random import seeded, stream_seed
 from ..utils._scaling import power_of_two_units
 from ..utils._validation import binary_holdout
 
@@ -153,6 +153,45 @@ def training_rows(X, is_minority, X_val, y_val, minority, validation_fraction, r
     if split is None:
         return np.arange(X.shape[0]), None, None
     return split[0], X[split[1]], is_minority[split[1]]
+
+
+def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed):
+    """Which rows train what: ``(train_rows, X_major, X_minor, X_val,
+    val_is_minority, cutoff_rows)``. The validation part (given, or held out
+    by ``validation_fraction``), a share of the majority held out for a
+    ``contamination`` cut-off when there is no validation part, and in image
+    mode the minority's augmented copies (``minority_augmentation``)."""
+    train_rows, X_val, val_is_minority = training_rows(
+        X, is_minority, X_val, y_val, model._minority, model.validation_fraction, stream
+    )
+    cutoff_rows = None
+    if model.contamination is not None and X_val is None:  # "f1" too: its fallback
+        train_rows, cutoff_rows = majority_holdout(
+            train_rows, is_minority, model.validation_fraction, stream
+        )
+    X_minor = X[train_rows[is_minority[train_rows]]]
+    if model.input_type == "images" and model.minority_augmentation:
+        X_minor = augment_images(X_minor, model.minority_augmentation, stream_seed(train_seed, 1))
+    X_major = X[train_rows[~is_minority[train_rows]]]
+    return train_rows, X_major, X_minor, X_val, val_is_minority, cutoff_rows
+
+
+def prefix_data(model, networks, X_major, X_minor, X_val, val_is_minority):
+    """The training loop's inputs as prefix features: ``(majority, minority,
+    validation, minority_real)`` (see :func:`~.._core.egan.train_egan`)."""
+    generator, discriminator = networks
+    majority = model._prefix(discriminator, X_major, role=1)
+    minority = model._prefix(generator, X_minor, role=0)
+    validation = None
+    if X_val is not None:
+        validation = (
+            model._prefix(discriminator, X_val, role=1),
+            np.asarray(val_is_minority, dtype=bool),
+        )
+    minority_real = None
+    if model.minority_weight > 0:
+        minority_real = model._prefix(discriminator, X_minor, role=1)
+    return majority, minority, validation, minority_real
 
 
 def majority_holdout(train_rows, is_minority, fraction, random_state):

@@ -10,22 +10,19 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .._core.layers import check_hidden_dims
-from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import PolarityGANConfig
 from .._core.polarity.training import train_polarity_gan
-from .._core.random import stream_seed
 from ..metrics import UNCERTAINTY_MEASURES
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._params import COMMON, CONVEX_GAN
 from ..utils._random import named_seeds
-from ..utils._scaling import scaling
-from ..utils._validation import warn_single_sample_classes
-from ._categories import CATEGORY_RULES, CategoryEncoding
+from ._categories import CATEGORY_RULES
 from ._generation import GenerationMixin
 from ._inputs import categorical_positions, float_frame, input_kind, two_dimensional
 from ._mixed import MixedTable
+from ._polarity_parts import network_inputs
 
 
 @fill_doc
@@ -343,21 +340,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         for label, n_new in self.sampling_strategy_.items():
             counts[np.searchsorted(self.classes_, label)] = n_new
 
-        anchors = choose_anchors(y_index, n_classes, self.max_anchors, stream)
-        warn_single_sample_classes(self.classes_, anchors, counts)
-        self.anchor_indices_ = dict(zip(self.classes_, anchors, strict=True))
-        anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
-        self._anchors = X[anchor_rows]
-        self._unit, self._mean, self._scale = scaling(X)
-        X_net = self._standardise(X)
-        self.categorical_features_ = np.empty(0, dtype=np.int64)
-        if table is not None:
-            self.categorical_features_ = table.layout.categorical
-            # streams 0 and 1 of the training seed are training's own
-            seed = stream_seed(seeds.train, 2)
-            self._encoding = CategoryEncoding(table.layout.n_categories, seed)
-            self._anchor_codes = table.codes[anchor_rows]
-            X_net = np.hstack([X_net, self._encoding.transform(table.codes)])
+        X_net, anchor_rows = network_inputs(self, X, table, y_index, counts, stream, seeds.train)
 
         if counts.sum() == 0:
             self.generator_ = self.critic_ = self.classifier_ = None
