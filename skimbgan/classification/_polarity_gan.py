@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_backbone
 from .._core.polarity.end_to_end import train_end_to_end
-from .._core.polarity.fine_tuning import logits_of
+from .._core.polarity.fine_tuning import extract, logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
@@ -379,6 +379,33 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows]))
 
     # --- predictions -------------------------------------------------------------
+
+    def transform(self, X):
+        """Return ``F``'s features of images: what ``C`` classifies.
+
+        The features of the kept epoch's ``F`` in inference mode (no
+        augmentation), the input of ``C``. With them a second stage can be
+        trained on the fine-tuned representation: another classifier, or an
+        over-sampler such as :class:`~skimbgan.PolarityGANSampler` in front of
+        one (decoupled training; see the user guide).
+
+        Parameters
+        ----------
+        X : array-like of images
+            Images in a layout and shape the classifier was fitted on.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features), float32
+            One row of ``F``'s pooled features per image.
+        """
+        check_is_fitted(self, "classifier_")
+        images = self._check_images(X, reset=False)
+        features = extract(
+            self.extractor_, images, self._input_size, self.device_, self.batch_size_inference
+        )
+        self.extractor_.eval()
+        return features.float().cpu().numpy()
 
     def _logits(self, X):
         check_is_fitted(self, "classifier_")
