@@ -188,9 +188,7 @@ def tables(results, args):
     for a, b in PAIRS:
         if a in wide and b in wide:
             diff = (wide[a] - wide[b]).dropna()
-            rows.append(
-                f"| {a} - {b} | {_signed(diff.mean())} | {', '.join(map(_signed, diff))} |"
-            )
+            rows.append(f"| {a} - {b} | {_signed(diff.mean())} | {', '.join(map(_signed, diff))} |")
     stage1_min = frame.groupby("seed").stage1_seconds.first().median() / 60
     settings = (
         "# Polarity-GAN as a second stage on a fine-tuned backbone\n\n"
