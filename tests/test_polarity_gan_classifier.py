@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import NotFittedError
 from torch import nn
 
 from skimbgan import PolarityGANClassifier
@@ -93,6 +94,23 @@ def test_identical_refits_and_global_rng_untouched(images):
     np.testing.assert_array_equal(np.random.get_state()[1], state_n)
     np.testing.assert_array_equal(tiny(random_state=3).fit(X, y).predict_proba(X), first)
     assert not np.array_equal(tiny(random_state=4).fit(X, y).predict_proba(X), first)
+
+
+def test_transform_gives_what_the_classifier_classifies(images):
+    """transform(X) is F's features of the kept epoch: C on them gives the
+    logits; they do not depend on the batch they are computed in."""
+    X, y = images
+    clf = tiny().fit(X, y)
+    features = clf.transform(X)
+    assert features.dtype == np.float32 and features.shape == (64, 6)
+    with torch.no_grad():
+        logits = clf.classifier_(torch.from_numpy(features)).double().numpy()
+    np.testing.assert_allclose(logits, clf.decision_function(X), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(clf.transform(X[:5]), features[:5], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="shape|size|channels"):
+        clf.transform(X[:, :10, :10])
+    with pytest.raises(NotFittedError):
+        tiny().transform(X)
 
 
 def test_pickles(images):

@@ -77,6 +77,14 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         ``tau`` of the logit-adjusted loss (Menon et al., 2021): the training
         loss sees ``logits + tau * log(class prior)``; predictions use the
         plain logits. ``1.0`` is the usual choice; 0 turns it off.
+    probe_epochs : int, default=0
+        Passes of a linear probe before fine-tuning (LP-FT, Kumar et al.,
+        2022): ``C`` first learns ``F``'s frozen pretrained features of the
+        training images (no augmentation; the same loss, class weights and
+        sampling), then ``F`` and ``C`` train from there. The probe is
+        scored as epoch 0, so on the validation images the kept model is
+        never worse than the frozen backbone with a trained ``C``
+        (``best_epoch_=0`` keeps it). 0 starts from a random ``C``.
     classifier_hidden_dims : tuple of int, default=()
         Hidden widths of ``C`` (empty: a linear layer on ``F``'s features).
     hidden_dims : tuple of int, default=(128, 128)
@@ -140,6 +148,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         per epoch (``epoch_*`` means, ``epoch_seconds``,
         ``validation_macro_f1``).
     best_epoch_ : int
+        The kept epoch (0: the linear probe, with ``probe_epochs``).
     validation_score_ : float
         Macro F1 of the kept epoch on the validation images (NaN without).
     n_epochs_ : int
@@ -193,6 +202,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "balanced_sampling": ["boolean"],
         "logit_adjustment": [Interval(numbers.Real, 0, None, closed="left")],
+        "probe_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
         "classifier_hidden_dims": ["array-like"],
         "max_anchors_per_class": [Interval(numbers.Integral, 1, None, closed="left")],
         "gan_steps": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -216,6 +226,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         class_weight=None,
         balanced_sampling=False,
         logit_adjustment=0.0,
+        probe_epochs=0,
         classifier_hidden_dims=(),
         hidden_dims=(128, 128),
         noise_dim=32,
@@ -249,6 +260,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         self.class_weight = class_weight
         self.balanced_sampling = balanced_sampling
         self.logit_adjustment = logit_adjustment
+        self.probe_epochs = probe_epochs
         self.classifier_hidden_dims = classifier_hidden_dims
         self.hidden_dims = hidden_dims
         self.noise_dim = noise_dim

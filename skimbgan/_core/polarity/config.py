@@ -63,6 +63,9 @@ class EndToEndConfig:
     balanced_sampling: bool = False
     logit_adjustment: float = 0.0
     n_iter_no_change: int | None = None
+    # passes of a linear probe (C on F's frozen features) before fine-tuning,
+    # scored as epoch 0; 0: none
+    probe_epochs: int = 0
     batch_size_inference: int = 256
     log_every: int = 10
     gan: PolarityGANConfig = field(default_factory=PolarityGANConfig)

@@ -24,7 +24,7 @@ from ..checkpoint import BestCheckpoint, frozen
 from ..history import History
 from ..images import embed, preprocess
 from ..progress import Progress
-from ..random import make_generator, seeded
+from ..random import make_generator, seeded, stream_seed
 
 
 @dataclass
@@ -219,6 +219,13 @@ def run_epochs(
     epoch = step = 0
     total = cfg.n_epochs * len(bounds)
     with seeded(seed, device), Progress(total, verbose, desc=desc) as progress:
+        if cfg.probe_epochs:
+            row = linear_probe(tuner, images, y, input_size, cfg, device, seed)
+            if validation is not None:
+                row["validation_macro_f1"] = _validate(tuner, validation, input_size, cfg,
+                                                       device, score_fn)  # fmt: skip
+            history.record(epoch=0, step=0, **row)
+            best.update(row.get("validation_macro_f1", 0.0), 0)
         for epoch in range(1, cfg.n_epochs + 1):
             started = time.perf_counter()
             order = epoch_rows(y, cfg.balanced_sampling, rng)
@@ -241,11 +248,9 @@ def run_epochs(
             row = {f"epoch_{k}": v / len(bounds) for k, v in sums.items()}
             row["epoch_seconds"] = time.perf_counter() - started
             if validation is not None:
-                val_images, val_y = validation
-                logits = logits_of(
-                    extractor, classifier, val_images, input_size, device, cfg.batch_size_inference
+                row["validation_macro_f1"] = _validate(
+                    tuner, validation, input_size, cfg, device, score_fn
                 )
-                row["validation_macro_f1"] = score_fn(val_y.numpy(), logits.argmax(1).cpu().numpy())
             history.record(epoch=epoch, step=step, **row)
             best.update(row.get("validation_macro_f1", 0.0), epoch, keep=validation is None)
             if best.exhausted:
@@ -254,6 +259,58 @@ def run_epochs(
     extractor.eval()
     classifier.eval()
     return history, best, epoch
+
+
+def _validate(tuner, validation, input_size, config, device, score_fn):
+    """``score_fn`` of ``C(F(x))``'s predictions on the validation images."""
+    val_images, val_y = validation
+    logits = logits_of(
+        tuner.extractor, tuner.classifier, val_images, input_size, device,
+        config.batch_size_inference,
+    )  # fmt: skip
+    return score_fn(val_y.numpy(), logits.argmax(1).cpu().numpy())
+
+
+def linear_probe(tuner, images, y, input_size, config, device, seed):
+    """Train C alone on F's frozen features of the training images.
+
+    The first stage of LP-FT (Kumar et al., ICLR 2022): before F trains, C
+    learns F's pretrained features (F in inference mode, no augmentation)
+    for ``config.probe_epochs`` passes, with the fit's loss (class weights,
+    logit adjustment) and row order (plain or class-balanced), AdamW at
+    ``config.learning_rate`` with a one-cycle schedule. Fine-tuning then
+    starts from this C instead of a random one, and the probe can be kept as
+    epoch 0. Its draws come from their own stream, so the epochs after it see
+    the same batches as without it. Returns the history row of epoch 0.
+    """
+    cfg = config
+    started = time.perf_counter()
+    features = extract(tuner.extractor, images, input_size, device, cfg.batch_size_inference)
+    labels = y.to(device)
+    classifier = tuner.classifier
+    rng = make_generator(stream_seed(seed, 2), "cpu")
+    bounds = batch_bounds(features.shape[0], cfg.batch_size)
+    opt = torch.optim.AdamW(
+        classifier.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
+    )
+    schedule = one_cycle(opt, cfg.learning_rate, cfg.probe_epochs * len(bounds))
+    total = 0.0
+    classifier.train()
+    for _ in range(cfg.probe_epochs):
+        order = epoch_rows(y, cfg.balanced_sampling, rng).to(device)
+        total = 0.0
+        for start, stop in bounds:
+            rows = order[start:stop]
+            loss = tuner.loss_fn(classifier(features[rows]), labels[rows])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            schedule.step()
+            total += loss.item()
+    return {
+        "epoch_probe_loss": total / len(bounds),
+        "epoch_seconds": time.perf_counter() - started,
+    }
 
 
 def train_fine_tuning(

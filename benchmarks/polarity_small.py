@@ -1,0 +1,217 @@
+"""PolarityGANClassifier on small image sets, against frozen embeddings.
+
+A user with a few hundred images of a few classes: does the classifier's
+default setting do at least as well as what they could do in seconds,
+``ImageEmbedder()`` features (the backbone's own input size) with a
+class-weighted logistic regression?
+
+Subsets of Fashion-MNIST (training counts per class, largest first; one
+random draw of the training images per seed; test: all test images of the
+subset's classes, 1,000 per class):
+
+- ``tops``: T-shirt/top 300, Pullover 60, Shirt 20 (the hard classes; 15:1);
+- ``shoes``: Sneaker 200, Sandal 40, Ankle boot 15 (13:1);
+- ``four``: Trouser 300, Dress 100, Coat 40, Bag 20 (four classes; 15:1).
+
+Methods: ``emb-lr-balanced`` (the frozen baseline; its fit time includes
+embedding the training images); ``PolarityGANClassifier`` with the settings
+of ``VARIANTS`` (``pgan*`` with the GAN, ``ft*`` the same without, the
+paired ablation). Everything else at the classifier's defaults; the epoch is
+chosen on 10% of the training images, never on test images.
+
+    python -m benchmarks.polarity_small --seeds 3 \\
+        --out benchmarks/results/polarity-small.md
+
+Per-fit results are cached under ``--cache-dir``. Needs Debian's
+dataset-fashion-mnist package.
+"""
+
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ._harness import Report, parser
+
+SUBSETS = {
+    "tops": {0: 300, 2: 60, 6: 20},
+    "shoes": {7: 200, 5: 40, 9: 15},
+    "four": {1: 300, 3: 100, 4: 40, 8: 20},
+}
+VARIANTS = {
+    "pgan": {},
+    "ft": dict(use_gan=False),
+    "pgan-bs": dict(balanced_sampling=True),
+    "ft-bs": dict(use_gan=False, balanced_sampling=True),
+    "pgan-bs-224": dict(balanced_sampling=True, input_size=224),
+    "ft-bs-224": dict(use_gan=False, balanced_sampling=True, input_size=224),
+    "pgan-224": dict(input_size=224),
+    "ft-224": dict(use_gan=False, input_size=224),
+    "pgan-bs-probe": dict(balanced_sampling=True, probe_epochs=30),
+    "ft-bs-probe": dict(use_gan=False, balanced_sampling=True, probe_epochs=30),
+    "pgan-bs-probe-224": dict(balanced_sampling=True, probe_epochs=30, input_size=224),
+    "ft-bs-probe-224": dict(use_gan=False, balanced_sampling=True, probe_epochs=30, input_size=224),
+}
+METHODS = ["emb-lr-balanced", *VARIANTS]
+PAIRS = [(a, "ft" + a[4:]) for a in VARIANTS if a.startswith("pgan")] + [
+    (m, "emb-lr-balanced") for m in VARIANTS
+]
+
+
+def subset_rows(train_y, counts, seed):
+    """Training rows of a subset: ``counts[c]`` random images of class ``c``."""
+    rng = np.random.RandomState(seed)
+    return np.concatenate(
+        [rng.choice(np.flatnonzero(train_y == c), n, replace=False) for c, n in counts.items()]
+    )
+
+
+def embed(images, cache, name):
+    from skimbgan import ImageEmbedder
+
+    path = cache / f"emb-{name}.npy"
+    if name and path.is_file():
+        return np.load(path)
+    X = ImageEmbedder(device="cpu", random_state=0).fit(images[:1]).transform(images)
+    if name:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, X)
+    return X
+
+
+def run_one(method, subset, seed, data, args, cache):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skimbgan import PolarityGANClassifier
+
+    train_images, train_y, test_images, test_y = data
+    counts = SUBSETS[subset]
+    rows = subset_rows(train_y, counts, seed)
+    test_rows = np.flatnonzero(np.isin(test_y, list(counts)))
+    start = time.perf_counter()
+    if method == "emb-lr-balanced":
+        X = embed(train_images[rows], cache, "")
+        model = make_pipeline(
+            StandardScaler(), LogisticRegression(max_iter=2000, class_weight="balanced")
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, train_y[rows])
+        fit_s = time.perf_counter() - start
+        pred = model.predict(embed(test_images[test_rows], cache, f"test-{subset}"))
+        extra = {}
+    else:
+        params = dict(device=args.device, random_state=seed, **VARIANTS[method])
+        model = PolarityGANClassifier(**params).fit(train_images[rows], train_y[rows])
+        fit_s = time.perf_counter() - start
+        pred = model.predict(test_images[test_rows])
+        extra = dict(best_epoch=model.best_epoch_, validation_macro_f1=model.validation_score_)
+    truth = test_y[test_rows]
+    return dict(
+        method=method,
+        subset=subset,
+        seed=seed,
+        macro_f1=f1_score(truth, pred, average="macro"),
+        per_class_f1=f1_score(truth, pred, average=None, labels=list(counts)).tolist(),
+        fit_seconds=fit_s,
+        n_train=int(rows.shape[0]),
+        **extra,
+    )
+
+
+def _signed(value):
+    return f"{round(float(value), 3) + 0.0:+.3f}"
+
+
+def tables(results):
+    import pandas as pd
+
+    frame = pd.DataFrame(results)
+    order = [m for m in METHODS if m in set(frame.method)]
+    f1 = frame.pivot_table(index="method", columns="subset", values="macro_f1", aggfunc="mean")
+    f1 = f1.loc[order, [s for s in SUBSETS if s in f1.columns]]
+    f1["mean"] = frame.groupby("method").macro_f1.mean()
+    f1["min"] = frame.groupby("method").macro_f1.min()
+    f1["fits"] = frame.groupby("method").macro_f1.count()
+    f1["fit_s"] = frame.groupby("method").fit_seconds.median()
+    key = ["subset", "seed"]
+    wide = frame.set_index(key + ["method"]).macro_f1.unstack("method")
+    rows = []
+    for a, b in PAIRS:
+        if a in wide and b in wide:
+            diff = (wide[a] - wide[b]).dropna()
+            if len(diff):
+                wins = int((diff > 0).sum())
+                rows.append(
+                    f"| {a} - {b} | {_signed(diff.mean())} | {_signed(diff.min())} | "
+                    f"{_signed(diff.max())} | {wins} of {len(diff)} |"
+                )
+    body = "\n".join(
+        [
+            "Macro F1 on the subset's test images, mean over seeds per subset, the mean and "
+            "minimum over every fit, and the median fit time in seconds (2 CPU cores unless "
+            "the machine line says otherwise).\n",
+            f1.round(3).to_markdown(),
+            "\nPaired differences in macro F1 (same subset and seed): mean, smallest, "
+            "largest, and how often the first is ahead.\n",
+            "| difference | mean | min | max | ahead |\n|:--|--:|--:|--:|--:|\n" + "\n".join(rows),
+        ]
+    )
+    subsets = "; ".join(
+        f"{name}: " + ", ".join(f"class {c} x {n}" for c, n in counts.items())
+        for name, counts in SUBSETS.items()
+    )
+    settings = (
+        "# PolarityGANClassifier on small image sets\n\n"
+        f"Fashion-MNIST subsets ({subsets}; seeds {sorted(set(frame.seed))}, one draw of "
+        "the training images per seed); test: all test images of the subset's classes. "
+        "Frozen baseline: `ImageEmbedder()` (EfficientNet-Lite0, 224 px) + class-weighted "
+        "logistic regression."
+    )
+    return settings, body
+
+
+def main(argv=None):
+    p = parser(__doc__)
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--first-seed", type=int, default=0)
+    p.add_argument("--subsets", nargs="+", choices=list(SUBSETS), default=list(SUBSETS))
+    p.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--cache-dir", default="benchmarks/results/cache/polarity_small")
+    args = p.parse_args(argv)
+    report = Report("polarity_small", argv, args.out)
+
+    from skimbgan.datasets import load_fashion_mnist
+
+    train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
+    data = (train.images, train.target, test.images, test.target)
+    cache = Path(args.cache_dir)
+    results = []
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        for subset in args.subsets:
+            for method in args.methods:
+                path = cache / f"{method}-{subset}-{seed}.json"
+                if path.is_file():
+                    result = json.loads(path.read_text())
+                else:
+                    result = run_one(method, subset, seed, data, args, cache)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(json.dumps(result))
+                results.append(result)
+                print(
+                    f"{method} {subset} seed {seed}: macro F1 {result['macro_f1']:.3f}, "
+                    f"fit {result['fit_seconds']:.0f} s",
+                    flush=True,
+                )
+    settings, body = tables(results)
+    report.write(settings, body, device=args.device, rows=results)
+
+
+if __name__ == "__main__":
+    main()
