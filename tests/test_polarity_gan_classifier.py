@@ -13,7 +13,7 @@ from skimbgan import PolarityGANClassifier
 from skimbgan._core.polarity.fine_tuning import augment, epoch_rows, make_loss
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
 
-from .conftest import TinyNet
+from .conftest import TinyNet, tiny_backbone
 
 TINY = dict(
     weights=None,
@@ -308,3 +308,60 @@ def test_verbose_shows_a_progress_bar(images, capsys):
     assert "PolarityGAN end to end" in err and "14/14" in err
     tiny(verbose=0).fit(X, y)
     assert "PolarityGAN end to end" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("use_gan", [True, False])
+def test_linear_probe_is_epoch_zero(images, use_gan):
+    """probe_epochs trains C on the frozen features first and scores it as
+    epoch 0; refits are identical; without validation data the last epoch
+    is kept."""
+    X, y = images
+    clf = tiny(probe_epochs=5, use_gan=use_gan).fit(X, y)
+    history = clf.history_
+    epochs = np.asarray(history["epoch"])
+    probe_rows = np.flatnonzero(epochs == 0)
+    assert probe_rows.size == 1
+    row = probe_rows[0]
+    assert np.isfinite(history["epoch_probe_loss"][row])
+    assert np.isfinite(history["validation_macro_f1"][row])
+    assert 0 <= clf.best_epoch_ <= 2
+    np.testing.assert_array_equal(
+        tiny(probe_epochs=5, use_gan=use_gan).fit(X, y).predict_proba(X), clf.predict_proba(X)
+    )
+    assert tiny(probe_epochs=5, validation_fraction=None).fit(X, y).best_epoch_ == 2
+
+
+def test_linear_probe_trains_c_alone_and_leaves_f_untouched(images):
+    """The probe (core function) changes C and nothing of a fully trainable
+    F, BatchNorm running statistics included; C learns: its loss falls."""
+    from skimbgan._core.backbones import SplitBackbone, build_seeded, split_backbone
+    from skimbgan._core.polarity.config import EndToEndConfig
+    from skimbgan._core.polarity.fine_tuning import linear_probe, make_tuner
+
+    X, y = images
+    spec = build_seeded(tiny_backbone(), None, 12, 0)
+    prefix, tail = split_backbone(spec, "all")
+    extractor = SplitBackbone(prefix, tail, spec.mean, spec.std, train_tail_batchnorm=True).train()
+    classifier = nn.Linear(6, 3)
+    images_t = torch.from_numpy(np.repeat(X[:, None], 3, 1) / 255.0).float()
+    labels = torch.from_numpy(np.searchsorted(np.unique(y), y)).long()
+    before_f = {k: v.clone() for k, v in extractor.state_dict().items()}
+    before_c = {k: v.clone() for k, v in classifier.state_dict().items()}
+    losses = []
+    for n_epochs in (1, 40):
+        classifier.load_state_dict(before_c)
+        config = EndToEndConfig(batch_size=8, probe_epochs=n_epochs, learning_rate=1e-2)
+        tuner, _ = make_tuner(extractor, classifier, images_t, labels, 3, config, "cpu")
+        row = linear_probe(tuner, images_t, labels, 12, config, "cpu", seed=0)
+        losses.append(row["epoch_probe_loss"])
+        for key, value in extractor.state_dict().items():
+            assert torch.equal(value, before_f[key]), key
+    assert not torch.equal(classifier.weight, before_c["weight"])
+    assert losses[1] < losses[0]
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, "5"])
+def test_probe_epochs_rejects_bad_values(images, value):
+    X, y = images
+    with pytest.raises(ValueError, match="probe_epochs"):
+        tiny(probe_epochs=value).fit(X, y)
