@@ -13,6 +13,10 @@ subset's classes, 1,000 per class):
 - ``shoes``: Sneaker 200, Sandal 40, Ankle boot 15 (13:1);
 - ``four``: Trouser 300, Dress 100, Coat 40, Bag 20 (four classes; 15:1).
 
+Every fit is scored twice: on a development set (``DEV_PER_CLASS`` further
+training images of each of the subset's classes, never in the subset; what
+defaults are chosen on) and on the test images (what confirms them).
+
 Methods: ``emb-lr-balanced`` (the frozen baseline; its fit time includes
 embedding the training images); ``PolarityGANClassifier`` with the settings
 of ``VARIANTS`` (``pgan*`` with the GAN, ``ft*`` the same without, the
@@ -53,11 +57,36 @@ VARIANTS = {
     "ft-bs-probe": dict(use_gan=False, balanced_sampling=True, probe_epochs=30),
     "pgan-bs-probe-224": dict(balanced_sampling=True, probe_epochs=30, input_size=224),
     "ft-bs-probe-224": dict(use_gan=False, balanced_sampling=True, probe_epochs=30, input_size=224),
+    # the backbone frozen: a probe, then two epochs of C on augmented images
+    "pgan-frozen-224": dict(
+        trainable_stages=0, balanced_sampling=True, probe_epochs=30, input_size=224, n_epochs=2
+    ),
+    "ft-frozen-224": dict(
+        use_gan=False,
+        trainable_stages=0,
+        balanced_sampling=True,
+        probe_epochs=30,
+        input_size=224,
+        n_epochs=2,
+    ),
 }
 METHODS = ["emb-lr-balanced", *VARIANTS]
 PAIRS = [(a, "ft" + a[4:]) for a in VARIANTS if a.startswith("pgan")] + [
     (m, "emb-lr-balanced") for m in VARIANTS
 ]
+
+
+DEV_PER_CLASS = 300
+
+
+def dev_rows(train_y, counts, rows, seed):
+    """Development rows: ``DEV_PER_CLASS`` training images of each class of
+    the subset that are not in its training rows ``rows``."""
+    rng = np.random.RandomState(10_000 + seed)
+    free = np.setdiff1d(np.arange(train_y.shape[0]), rows)
+    return np.concatenate(
+        [rng.choice(free[train_y[free] == c], DEV_PER_CLASS, replace=False) for c in counts]
+    )
 
 
 def subset_rows(train_y, counts, seed):
@@ -93,6 +122,7 @@ def run_one(method, subset, seed, data, args, cache):
     counts = SUBSETS[subset]
     rows = subset_rows(train_y, counts, seed)
     test_rows = np.flatnonzero(np.isin(test_y, list(counts)))
+    dev = dev_rows(train_y, counts, rows, seed)
     start = time.perf_counter()
     if method == "emb-lr-balanced":
         X = embed(train_images[rows], cache, "")
@@ -104,12 +134,14 @@ def run_one(method, subset, seed, data, args, cache):
             model.fit(X, train_y[rows])
         fit_s = time.perf_counter() - start
         pred = model.predict(embed(test_images[test_rows], cache, f"test-{subset}"))
+        dev_pred = model.predict(embed(train_images[dev], cache, f"dev-{subset}-{seed}"))
         extra = {}
     else:
         params = dict(device=args.device, random_state=seed, **VARIANTS[method])
         model = PolarityGANClassifier(**params).fit(train_images[rows], train_y[rows])
         fit_s = time.perf_counter() - start
         pred = model.predict(test_images[test_rows])
+        dev_pred = model.predict(train_images[dev])
         extra = dict(best_epoch=model.best_epoch_, validation_macro_f1=model.validation_score_)
     truth = test_y[test_rows]
     return dict(
@@ -117,6 +149,7 @@ def run_one(method, subset, seed, data, args, cache):
         subset=subset,
         seed=seed,
         macro_f1=f1_score(truth, pred, average="macro"),
+        dev_macro_f1=f1_score(train_y[dev], dev_pred, average="macro"),
         per_class_f1=f1_score(truth, pred, average=None, labels=list(counts)).tolist(),
         fit_seconds=fit_s,
         n_train=int(rows.shape[0]),
@@ -128,38 +161,50 @@ def _signed(value):
     return f"{round(float(value), 3) + 0.0:+.3f}"
 
 
-def tables(results):
-    import pandas as pd
+def _score_table(frame, column, order):
+    table = frame.pivot_table(index="method", columns="subset", values=column, aggfunc="mean")
+    table = table.loc[order, [s for s in SUBSETS if s in table.columns]]
+    table["mean"] = frame.groupby("method")[column].mean()
+    table["min"] = frame.groupby("method")[column].min()
+    return table
 
-    frame = pd.DataFrame(results)
-    order = [m for m in METHODS if m in set(frame.method)]
-    f1 = frame.pivot_table(index="method", columns="subset", values="macro_f1", aggfunc="mean")
-    f1 = f1.loc[order, [s for s in SUBSETS if s in f1.columns]]
-    f1["mean"] = frame.groupby("method").macro_f1.mean()
-    f1["min"] = frame.groupby("method").macro_f1.min()
-    f1["fits"] = frame.groupby("method").macro_f1.count()
-    f1["fit_s"] = frame.groupby("method").fit_seconds.median()
-    key = ["subset", "seed"]
-    wide = frame.set_index(key + ["method"]).macro_f1.unstack("method")
+
+def _paired(frame, column):
+    wide = frame.set_index(["subset", "seed", "method"])[column].unstack("method")
     rows = []
     for a, b in PAIRS:
         if a in wide and b in wide:
             diff = (wide[a] - wide[b]).dropna()
             if len(diff):
-                wins = int((diff > 0).sum())
                 rows.append(
                     f"| {a} - {b} | {_signed(diff.mean())} | {_signed(diff.min())} | "
-                    f"{_signed(diff.max())} | {wins} of {len(diff)} |"
+                    f"{_signed(diff.max())} | {int((diff > 0).sum())} of {len(diff)} |"
                 )
+    return "| difference | mean | min | max | ahead |\n|:--|--:|--:|--:|--:|\n" + "\n".join(rows)
+
+
+def tables(results):
+    import pandas as pd
+
+    frame = pd.DataFrame(results)
+    order = [m for m in METHODS if m in set(frame.method)]
+    dev = _score_table(frame, "dev_macro_f1", order)
+    dev["fits"] = frame.groupby("method").macro_f1.count()
+    dev["fit_s"] = frame.groupby("method").fit_seconds.median()
+    test = _score_table(frame, "macro_f1", order)
     body = "\n".join(
         [
-            "Macro F1 on the subset's test images, mean over seeds per subset, the mean and "
-            "minimum over every fit, and the median fit time in seconds (2 CPU cores unless "
-            "the machine line says otherwise).\n",
-            f1.round(3).to_markdown(),
+            f"## Development images ({DEV_PER_CLASS} unused training images per class)\n",
+            "Macro F1, mean over seeds per subset, the mean and minimum over every fit, "
+            "and the median fit time in seconds.\n",
+            dev.round(3).to_markdown(),
             "\nPaired differences in macro F1 (same subset and seed): mean, smallest, "
             "largest, and how often the first is ahead.\n",
-            "| difference | mean | min | max | ahead |\n|:--|--:|--:|--:|--:|\n" + "\n".join(rows),
+            _paired(frame, "dev_macro_f1"),
+            "\n## Test images (all test images of the subset's classes)\n",
+            test.round(3).to_markdown(),
+            "",
+            _paired(frame, "macro_f1"),
         ]
     )
     subsets = "; ".join(
@@ -169,9 +214,9 @@ def tables(results):
     settings = (
         "# PolarityGANClassifier on small image sets\n\n"
         f"Fashion-MNIST subsets ({subsets}; seeds {sorted(set(frame.seed))}, one draw of "
-        "the training images per seed); test: all test images of the subset's classes. "
-        "Frozen baseline: `ImageEmbedder()` (EfficientNet-Lite0, 224 px) + class-weighted "
-        "logistic regression."
+        "the training images per seed). Development: further training images of the "
+        "subset's classes; test: all test images of those classes. Frozen baseline: "
+        "`ImageEmbedder()` (EfficientNet-Lite0, 224 px) + class-weighted logistic regression."
     )
     return settings, body
 
@@ -196,7 +241,7 @@ def main(argv=None):
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for subset in args.subsets:
             for method in args.methods:
-                path = cache / f"{method}-{subset}-{seed}.json"
+                path = cache / f"{method}-{subset}-{seed}-dev{DEV_PER_CLASS}.json"
                 if path.is_file():
                     result = json.loads(path.read_text())
                 else:
