@@ -70,3 +70,46 @@ def test_quality_runs_on_one_small_data_set(tmp_path):
     assert "| polarity " in text and "spread_ratio" in text
     rows = (tmp_path / "q.csv").read_text().splitlines()
     assert len(rows) == 1 + 2 * 3 * 2  # header, 2 splits x 3 methods x 2 classifiers
+
+
+def test_polarity_small_splits_and_tables():
+    """The development rows never overlap the subset's training rows, and the
+    report pairs each GAN variant with its twin and with the baseline."""
+    import numpy as np
+
+    from benchmarks import polarity_small as ps
+
+    y = np.repeat(np.arange(10), 900)
+    for name, counts in ps.SUBSETS.items():
+        rows = ps.subset_rows(y, counts, 0)
+        dev = ps.dev_rows(y, counts, rows, 0)
+        assert not set(rows) & set(dev)
+        assert np.bincount(y[rows], minlength=10)[list(counts)].tolist() == list(counts.values())
+        assert set(y[dev]) == set(counts) and len(dev) == ps.DEV_PER_CLASS * len(counts), name
+    results = [
+        dict(method=m, subset=s, seed=seed, macro_f1=f, dev_macro_f1=f - 0.01, fit_seconds=1.0)
+        for seed in (0, 1)
+        for s in ("tops", "shoes")
+        for m, f in (("emb-lr-balanced", 0.8), ("ft-frozen-224", 0.85), ("pgan-frozen-224", 0.86))
+    ]
+    settings, body = ps.tables(results)
+    assert "tops" in settings and "four" not in settings
+    assert "| pgan-frozen-224 - ft-frozen-224 | +0.010 | +0.010 | +0.010 | 4 of 4 |" in body
+    assert "| ft-frozen-224 - emb-lr-balanced | +0.050 |" in body
+
+
+def test_polarity_decoupled_tables():
+    from argparse import Namespace
+
+    from benchmarks import polarity_decoupled as pd_
+
+    results = [
+        dict(head=h, seed=seed, macro_f1=f + seed / 100, per_class_f1=[f] * 10,
+             stage1_seconds=60.0, head_seconds=1.0)
+        for seed in (0, 1, 2)
+        for h, f in (("own-head", 0.9), ("lr-balanced", 0.86), ("polarity-lr", 0.865))
+    ]  # fmt: skip
+    args = Namespace(stage1="balanced", input_size=64, epochs=3)
+    settings, body = pd_.tables(results, args)
+    assert "| polarity-lr - lr-balanced | +0.005 | +0.005, +0.005, +0.005 |" in body
+    assert "1.0 min per fit" in settings
