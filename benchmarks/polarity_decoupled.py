@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from .polarity_images import training_rows
+from .polarity_images import _signed, training_rows
 
 STAGE1 = {
     "balanced": dict(use_gan=False, balanced_sampling=True),
@@ -153,10 +153,6 @@ def run_head(head, seed, data, args, cache):
         per_class_f1=f1_score(test_y, pred, average=None).tolist(),
         head_seconds=seconds,
     )
-
-
-def _signed(value):
-    return f"{round(float(value), 3) + 0.0:+.3f}"
 
 
 def tables(results, args):

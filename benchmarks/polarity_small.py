@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
+from .polarity_images import _signed
 
 SUBSETS = {
     "tops": {0: 300, 2: 60, 6: 20},
@@ -160,10 +161,6 @@ def run_one(method, subset, seed, data, args, cache):
         n_train=int(rows.shape[0]),
         **extra,
     )
-
-
-def _signed(value):
-    return f"{round(float(value), 3) + 0.0:+.3f}"
 
 
 def _score_table(frame, column, order):

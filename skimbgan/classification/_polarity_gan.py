@@ -12,19 +12,27 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_backbone
 from .._core.polarity.end_to_end import train_end_to_end
-from .._core.polarity.fine_tuning import extract, logits_of
+from .._core.polarity.fine_tuning import logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
 from ..utils._params import BACKBONE, COMMON, CONVEX_GAN, IMAGE_INPUT, VALIDATION
 from ..utils._random import named_seeds
-from ..utils._validation import check_labels, check_validation_data, stratified_holdout
+from ..utils._validation import check_labels
 from ._logits import LogitsMixin
-from ._polarity_gan_parts import class_weights, end_to_end_config, generation_and_anchors
+from ._polarity_gan_parts import (
+    FeaturesMixin,
+    class_weights,
+    end_to_end_config,
+    generation_and_anchors,
+    validation_split,
+)
 
 
 @fill_doc
-class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator):
+class PolarityGANClassifier(
+    FeaturesMixin, LogitsMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator
+):
     """Polarity-GAN end to end on images: fine-tuning with a convex generator.
 
     A backbone is fine-tuned while a convex generator adds hard samples in its
@@ -321,7 +329,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         n_classes = self.classes_.shape[0]
         seeds, _ = named_seeds(self.random_state, ("split", "anchors", "backbone", "train"))
 
-        train_rows, validation = self._validation(images, y_index, X_val, y_val, seeds.split)
+        train_rows, validation = validation_split(self, images, y_index, X_val, y_val, seeds.split)
 
         y_train = y_index[train_rows]
         counts = np.bincount(y_train, minlength=n_classes)
@@ -372,52 +380,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         self.n_epochs_ = trained.n_epochs
         return self
 
-    def _validation(self, images, y_index, X_val, y_val, seed):
-        """``(train_rows, validation)``: the images that score each epoch are
-        ``X_val`` when given, else a stratified part of ``X``; ``validation``
-        is ``(images, class indices)`` or None."""
-        val_images, y_val = check_validation_data(
-            X_val, y_val, self.classes_, lambda X_val: self._check_images(X_val, reset=False)
-        )
-        if val_images is not None:
-            return np.arange(images.shape[0]), (val_images, torch.from_numpy(y_val))
-        if self.validation_fraction is None:
-            return np.arange(images.shape[0]), None
-        train_rows, val_rows = stratified_holdout(
-            y_index, self.validation_fraction, np.random.RandomState(seed)
-        )
-        if not val_rows.size:
-            return train_rows, None
-        return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows]))
-
     # --- predictions -------------------------------------------------------------
-
-    def transform(self, X):
-        """Return ``F``'s features of images: what ``C`` classifies.
-
-        The features of the kept epoch's ``F`` in inference mode (no
-        augmentation), the input of ``C``. With them a second stage can be
-        trained on the fine-tuned representation: another classifier, or an
-        over-sampler such as :class:`~skimbgan.PolarityGANSampler` in front of
-        one (decoupled training; see the user guide).
-
-        Parameters
-        ----------
-        X : array-like of images
-            Images in a layout and shape the classifier was fitted on.
-
-        Returns
-        -------
-        features : ndarray of shape (n_samples, n_features), float32
-            One row of ``F``'s pooled features per image.
-        """
-        check_is_fitted(self, "classifier_")
-        images = self._check_images(X, reset=False)
-        features = extract(
-            self.extractor_, images, self._input_size, self.device_, self.batch_size_inference
-        )
-        self.extractor_.eval()
-        return features.float().cpu().numpy()
 
     def _logits(self, X):
         check_is_fitted(self, "classifier_")

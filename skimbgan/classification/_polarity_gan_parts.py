@@ -1,17 +1,25 @@
-"""Pieces of PolarityGANClassifier's fit: the class weights, the anchors and
-the core's configuration."""
+"""Pieces of PolarityGANClassifier: the class weights, the anchors, the
+validation split and the core's configuration of its fit, and its
+``transform``."""
 
 import math
 import numbers
 
 import numpy as np
+import torch
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import check_is_fitted
 
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
+from .._core.polarity.fine_tuning import extract
 from ..utils._config import core_config
-from ..utils._validation import warn_single_sample_classes
+from ..utils._validation import (
+    check_validation_data,
+    stratified_holdout,
+    warn_single_sample_classes,
+)
 
 
 def class_weights(class_weight, classes, y_train):
@@ -77,3 +85,53 @@ def end_to_end_config(estimator, class_weight):
         logit_adjustment=float(est.logit_adjustment),
         gan=gan,
     )
+
+
+def validation_split(estimator, images, y_index, X_val, y_val, seed):
+    """``(train_rows, validation)`` of a fit: the images that score each epoch are
+    ``X_val`` when given, else a stratified part of ``X``; ``validation``
+    is ``(images, class indices)`` or None."""
+    val_images, y_val = check_validation_data(
+        X_val, y_val, estimator.classes_, lambda X_val: estimator._check_images(X_val, reset=False)
+    )
+    if val_images is not None:
+        return np.arange(images.shape[0]), (val_images, torch.from_numpy(y_val))
+    if estimator.validation_fraction is None:
+        return np.arange(images.shape[0]), None
+    train_rows, val_rows = stratified_holdout(
+        y_index, estimator.validation_fraction, np.random.RandomState(seed)
+    )
+    if not val_rows.size:
+        return train_rows, None
+    return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows]))
+
+
+class FeaturesMixin:
+    """``transform``: the fitted ``F``'s features of images."""
+
+    def transform(self, X):
+        """Return ``F``'s features of images: what ``C`` classifies.
+
+        The features of the kept epoch's ``F`` in inference mode (no
+        augmentation), the input of ``C``. With them a second stage can be
+        trained on the fine-tuned representation: another classifier, or an
+        over-sampler such as :class:`~skimbgan.PolarityGANSampler` in front of
+        one (decoupled training; see the user guide).
+
+        Parameters
+        ----------
+        X : array-like of images
+            Images in a layout and shape the classifier was fitted on.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features), float32
+            One row of ``F``'s pooled features per image.
+        """
+        check_is_fitted(self, "classifier_")
+        images = self._check_images(X, reset=False)
+        features = extract(
+            self.extractor_, images, self._input_size, self.device_, self.batch_size_inference
+        )
+        self.extractor_.eval()
+        return features.float().cpu().numpy()
