@@ -36,7 +36,10 @@ def public_objects():
         obj = getattr(skimbgan, name)
         if inspect.isclass(obj):
             names.append((f"skimbgan.{name}", True))
-            names += [(f"skimbgan.{name}.{m}", False) for m in METHODS if m in vars(obj)]
+            own = [k for k in obj.__mro__ if k.__module__.startswith("skimbgan")]  # + mixins
+            names += [
+                (f"skimbgan.{name}.{m}", False) for m in METHODS if any(m in vars(k) for k in own)
+            ]
     for module in (datasets, metrics):
         for name in module.__all__:
             if callable(getattr(module, name)):
