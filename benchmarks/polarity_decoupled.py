@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from .polarity_images import _signed, training_rows
+from .polarity_images import EARLIER_DEFAULTS, _signed, training_rows
 
 STAGE1 = {
     "balanced": dict(use_gan=False, balanced_sampling=True),
@@ -79,10 +79,11 @@ def stage1(seed, data, args, cache):
     train_images, train_y, test_images, test_y = data
     rows, y = training_rows(train_y, seed)
     start = time.perf_counter()
-    model = PolarityGANClassifier(
-        n_epochs=args.epochs, input_size=args.input_size, device=args.device,
-        random_state=seed, **STAGE1[args.stage1],
-    ).fit(train_images[rows], y)  # fmt: skip
+    params = {
+        **EARLIER_DEFAULTS, **STAGE1[args.stage1], "n_epochs": args.epochs,
+        "input_size": args.input_size, "device": args.device, "random_state": seed,
+    }  # fmt: skip
+    model = PolarityGANClassifier(**params).fit(train_images[rows], y)  # fmt: skip
     fit_s = time.perf_counter() - start
     pred = model.predict(test_images)
     start = time.perf_counter()

@@ -13,7 +13,8 @@ subset's classes, 1,000 per class):
 - ``shoes``: Sneaker 200, Sandal 40, Ankle boot 15 (13:1);
 - ``four``: Trouser 300, Dress 100, Coat 40, Bag 20 (four classes; 15:1);
 - ``tenth``: the paper's protocol at a tenth (500, 400, ..., 10, 5 of classes
-  0-9; 1,740 images, 100:1), a medium-sized set.
+  0-9; 1,740 images, 100:1), a medium-sized set, and ``quarter`` (1250, 1000,
+  ..., 25, 12; 4,349 images): where the frozen backbone stops winning.
 
 Every fit is scored twice: on a development set (``DEV_PER_CLASS`` further
 training images of each of the subset's classes, never in the subset; what
@@ -22,8 +23,12 @@ defaults are chosen on) and on the test images (what confirms them).
 Methods: ``emb-lr-balanced`` (the frozen baseline; its fit time includes
 embedding the training images); ``PolarityGANClassifier`` with the settings
 of ``VARIANTS`` (``pgan*`` with the GAN, ``ft*`` the same without, the
-paired ablation). Everything else at the classifier's defaults; the epoch is
-chosen on 10% of the training images, never on test images.
+paired ablation) on top of the training of earlier releases
+(``polarity_images.EARLIER_DEFAULTS``: the backbone trained whole at 64 px for
+8 epochs, one pass in random order); ``pgan-auto`` and ``ft-auto`` are the
+classifier's defaults today (``"auto"``: a frozen backbone below 5,000
+images). The epoch is chosen on 10% of the training images, never on test
+images.
 
     python -m benchmarks.polarity_small --seeds 3 \\
         --out benchmarks/results/polarity-small.md
@@ -40,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from .polarity_images import _signed
+from .polarity_images import EARLIER_DEFAULTS, _signed
 
 SUBSETS = {
     "tops": {0: 300, 2: 60, 6: 20},
@@ -49,8 +54,13 @@ SUBSETS = {
     # not small: the paper's protocol at a tenth, where the crossover from
     # frozen to fine-tuned backbones is looked for
     "tenth": {0: 500, 1: 400, 2: 300, 3: 200, 4: 150, 5: 100, 6: 50, 7: 25, 8: 10, 9: 5},
+    "quarter": {0: 1250, 1: 1000, 2: 750, 3: 500, 4: 375, 5: 250, 6: 125, 7: 62, 8: 25, 9: 12},
 }
+# each variant starts from the training of earlier releases
+# (polarity_images.EARLIER_DEFAULTS), except the *-auto ones: today's defaults
 VARIANTS = {
+    "pgan-auto": {},
+    "ft-auto": dict(use_gan=False),
     "pgan": {},
     "ft": dict(use_gan=False),
     "pgan-bs": dict(balanced_sampling=True),
@@ -103,6 +113,13 @@ def subset_rows(train_y, counts, seed):
     )
 
 
+def variant_params(method):
+    """PolarityGANClassifier's parameters of a variant: the ``*-auto`` ones
+    from today's defaults, the others from the earlier releases' training."""
+    base = {} if method.endswith("-auto") else EARLIER_DEFAULTS
+    return {**base, **VARIANTS[method]}
+
+
 def embed(images, cache, name):
     from skimbgan import ImageEmbedder
 
@@ -143,7 +160,7 @@ def run_one(method, subset, seed, data, args, cache):
         dev_pred = model.predict(embed(train_images[dev], cache, f"dev-{subset}-{seed}"))
         extra = {}
     else:
-        params = dict(device=args.device, random_state=seed, **VARIANTS[method])
+        params = {**variant_params(method), "device": args.device, "random_state": seed}
         model = PolarityGANClassifier(**params).fit(train_images[rows], train_y[rows])
         fit_s = time.perf_counter() - start
         pred = model.predict(test_images[test_rows])

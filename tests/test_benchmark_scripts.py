@@ -79,7 +79,7 @@ def test_polarity_small_splits_and_tables():
 
     from benchmarks import polarity_small as ps
 
-    y = np.repeat(np.arange(10), 900)
+    y = np.repeat(np.arange(10), 1600)
     for name, counts in ps.SUBSETS.items():
         rows = ps.subset_rows(y, counts, 0)
         dev = ps.dev_rows(y, counts, rows, 0)
@@ -96,6 +96,22 @@ def test_polarity_small_splits_and_tables():
     assert "tops" in settings and "four" not in settings
     assert "| pgan-frozen-224 - ft-frozen-224 | +0.010 | +0.010 | +0.010 | 4 of 4 |" in body
     assert "| ft-frozen-224 - emb-lr-balanced | +0.050 |" in body
+
+
+def test_polarity_small_variants_start_from_the_earlier_or_todays_defaults():
+    """Published variants keep the training they were measured with when the
+    classifier's defaults change; the *-auto ones are today's defaults."""
+    from benchmarks import polarity_small as ps
+    from benchmarks.polarity_images import EARLIER_DEFAULTS
+    from skimbgan import PolarityGANClassifier
+
+    assert ps.variant_params("pgan") == EARLIER_DEFAULTS
+    assert ps.variant_params("ft-auto") == {"use_gan": False}
+    frozen = ps.variant_params("ft-frozen-224")
+    assert frozen["trainable_stages"] == 0 and frozen["balanced_sampling"] is True
+    # every earlier default is a parameter whose value today differs
+    defaults = PolarityGANClassifier().get_params()
+    assert all(defaults[k] != v for k, v in EARLIER_DEFAULTS.items())
 
 
 def test_polarity_decoupled_tables():

