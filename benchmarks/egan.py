@@ -30,6 +30,7 @@ Methods, on the same training subsets:
 
     python -m benchmarks.egan --settings 2 5 50 --seeds 5
     python -m benchmarks.egan --pairs dev --methods egan-images --seeds 2
+    python -m benchmarks.egan --pairs dev --methods egan-images --egan-params '{}' '{"minority_weight": 1.0}'
 
 Per-fit results are cached under ``--cache-dir``: a re-run resumes.
 """
@@ -174,6 +175,23 @@ def metrics(y_test, score, pred, train_ratio):
     )
 
 
+def label(method, params):
+    """The name of ``method`` in the report: with its eGAN parameters, if any."""
+    if not params or not method.startswith("egan"):
+        return method
+    return method + " " + ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+def variants(methods, egan_params):
+    """(method, eGAN parameters) pairs to run: each eGAN method once per
+    parameter set, the other methods once."""
+    out = []
+    for method in methods:
+        params_list = (egan_params or [{}]) if method.startswith("egan") else [{}]
+        out += [(method, params) for params in params_list]
+    return out
+
+
 def run(pairs, settings, seeds, methods, cache_dir, egan_params=None):
     from skimbgan.datasets import load_fashion_mnist
 
@@ -188,10 +206,10 @@ def run(pairs, settings, seeds, methods, cache_dir, egan_params=None):
         for n_minority in settings:
             for seed in range(seeds):
                 rows, y_train = training_rows(train.target, pair, n_minority, seed)
-                for method in methods:
+                for method, params in variants(methods, egan_params):
                     key = f"{method}-{pair[0]}-{pair[1]}-{n_minority}-{seed}"
-                    if egan_params and method.startswith("egan"):
-                        key += "-" + json.dumps(egan_params, sort_keys=True).replace(" ", "")
+                    if params:
+                        key += "-" + json.dumps(params, sort_keys=True).replace(" ", "")
                     path = os.path.join(cache_dir, "egan", key + ".json")
                     if os.path.exists(path):
                         with open(path) as f:
@@ -209,11 +227,11 @@ def run(pairs, settings, seeds, methods, cache_dir, egan_params=None):
                                 Z_test,
                                 seed,
                                 cache_dir,
-                                egan_params or {},
+                                params,
                             )
                         row = dict(
                             method=method,
-                            egan_params=json.dumps(egan_params or {}, sort_keys=True),
+                            egan_params=json.dumps(params, sort_keys=True),
                             pair=f"{LABELS[pair[0]]} -> {LABELS[pair[1]]}",
                             development=pair in DEV_PAIRS,
                             n_minority=n_minority,
@@ -225,7 +243,7 @@ def run(pairs, settings, seeds, methods, cache_dir, egan_params=None):
                         os.makedirs(os.path.dirname(path), exist_ok=True)
                         with open(path, "w") as f:
                             json.dump(row, f)
-                    results.append(row)
+                    results.append(dict(row, method=label(method, params)))
                     print(key, {k: round(row[k], 3) for k in ("f1_balanced", "ap_prevalence")})
     return results
 
@@ -240,7 +258,7 @@ def summarise(results, methods):
         if part.empty:
             continue
         out.append(f"### {title}: {', '.join(sorted(set(part.pair)))}\n")
-        for metric in ("f1_balanced", "ap_balanced", "f1_prevalence", "ap_prevalence"):
+        for metric in ("f1_balanced", "ap_balanced", "f1_prevalence", "ap_prevalence", "roc_auc"):
             grouped = part.groupby(["n_minority", "method"])[metric]
             text = grouped.mean().round(3).astype(str) + " ± " + grouped.std().round(3).astype(str)
             table = text.unstack("n_minority").reindex(
@@ -249,6 +267,12 @@ def summarise(results, methods):
             table.columns = [f"1:{N_MAJORITY // n}" for n in table.columns]
             out.append(f"#### {metric} (mean ± std over pairs and seeds)\n")
             out.append(table.to_markdown() + "\n")
+        spread = part.groupby(["pair", "n_minority", "method"])["f1_balanced"].std()
+        spread = spread.groupby(["n_minority", "method"]).mean().unstack("n_minority")
+        spread = spread.reindex(table.index)
+        spread.columns = [f"1:{N_MAJORITY // n}" for n in spread.columns]
+        out.append("#### f1_balanced: standard deviation over seeds (mean over pairs)\n")
+        out.append(spread.round(3).to_markdown() + "\n")
         seconds = part.groupby("method")["seconds"].median().reindex(table.index)
         out.append("#### Median seconds per fit and prediction\n")
         out.append(seconds.round(1).to_frame().to_markdown() + "\n")
@@ -272,8 +296,10 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
     parser.add_argument(
         "--egan-params",
-        default="{}",
-        help="JSON of EGANClassifier parameters for the egan methods, e.g. '{\"n_steps\": 250}'",
+        nargs="+",
+        default=["{}"],
+        help="JSON of EGANClassifier parameters for the egan methods, e.g. '{\"n_steps\": 250}'; "
+        "several: each egan method runs with each (named by its parameters in the report)",
     )
     parser.add_argument("--cache-dir", default="benchmarks/results/cache")
     args = parser.parse_args(argv)
@@ -281,16 +307,17 @@ def main(argv=None):
     pairs = {"dev": DEV_PAIRS, "other": OTHER_PAIRS, "all": DEV_PAIRS + OTHER_PAIRS}[args.pairs]
     if args.pair:
         pairs = [tuple(int(c) for c in p.split("-")) for p in args.pair]
-    egan_params = json.loads(args.egan_params)
+    egan_params = [json.loads(text) for text in args.egan_params]
     results = run(pairs, args.settings, args.seeds, args.methods, args.cache_dir, egan_params)
     settings = (
         f"Fashion-MNIST, {N_MAJORITY} majority training images against "
         f"{', '.join(map(str, args.settings))} minority ones, seeds 0-{args.seeds - 1}; "
         f"Lite0 ImageNet weights at {INPUT_SIZE} px; test: all 1,000 + 1,000 test images "
-        f"of each pair. EGANClassifier parameters: {json.dumps(egan_params)} (others "
-        "default)."
+        f"of each pair. EGANClassifier parameters: "
+        f"{'; '.join(json.dumps(p) for p in egan_params)} (others default)."
     )
-    report.write(settings, summarise(results, args.methods), rows=results)
+    names = [label(method, params) for method, params in variants(args.methods, egan_params)]
+    report.write(settings, summarise(results, names), rows=results)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from sklearn.datasets import make_classification
 
 from skimbgan.benchmark import _run
 from skimbgan.benchmark._methods import parse_method, parse_methods
+from skimbgan.benchmark._report import references
 from skimbgan.benchmark._uncertainty import over_datasets, over_splits
 
 from .test_benchmark import csv_path, run_cli  # noqa: F401 - fixture and helper
@@ -105,6 +106,15 @@ def test_a_single_csv_gets_the_spread_over_splits_and_the_correlated_test(
     run_cli(csv_path, out, "--methods", "none,threshold,smote", "--classifiers", "lr")
     summary = (out / "summary.md").read_text()
     assert "Bayesian correlated t-test" in summary and "sd_over_splits" in summary
+
+
+def test_tuned_methods_are_also_compared_with_the_tuned_references():
+    table = pd.DataFrame(
+        columns=["smote", "threshold", "threshold [tuned]", "polarity [tuned]", "smote+threshold"]
+    )
+    assert references(table) == ["smote", "threshold", "threshold [tuned]"]
+    assert references(pd.DataFrame(columns=["polarity", "smote [tuned]"])) == ["smote [tuned]"]
+    assert dataclasses.replace(parse_method("threshold"), tune="f1").name == "threshold [tuned]"
 
 
 @pytest.mark.parametrize(

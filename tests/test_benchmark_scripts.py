@@ -129,3 +129,38 @@ def test_polarity_decoupled_tables():
     settings, body = pd_.tables(results, args)
     assert "| polarity-lr - lr-balanced | +0.005 | +0.005, +0.005, +0.005 |" in body
     assert "1.0 min per fit" in settings
+
+
+def test_egan_script_runs_each_parameter_set_and_reports_the_spread_over_seeds():
+    import numpy as np
+
+    from benchmarks.egan import label, summarise, variants
+
+    params = [{}, {"minority_weight": 1.0}]
+    runs = variants(["egan-features", "devnet"], params)
+    assert runs == [("egan-features", {}), ("egan-features", params[1]), ("devnet", {})]
+    names = [label(m, p) for m, p in runs]
+    assert names == ["egan-features", "egan-features minority_weight=1.0", "devnet"]
+    rows = [
+        dict(
+            method=name,
+            pair="x -> y",
+            development=True,
+            n_minority=2,
+            seed=seed,
+            seconds=1.0,
+            f1_balanced=[0.2, 0.4, 0.6][seed] * (i + 1) / 3,
+            ap_balanced=0.5,
+            f1_prevalence=0.1,
+            ap_prevalence=0.2,
+            roc_auc=0.8,
+        )
+        for i, name in enumerate(names)
+        for seed in range(3)
+    ]
+    text = summarise(rows, names)
+    spread = text.split("standard deviation over seeds")[1].split("####")[0]
+    for i, name in enumerate(names):
+        expected = np.std(np.array([0.2, 0.4, 0.6]) * (i + 1) / 3, ddof=1)
+        assert f"| {name} " in spread and f"{expected:.3f}".rstrip("0") in spread
+    assert "roc_auc (mean" in text

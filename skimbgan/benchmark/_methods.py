@@ -13,6 +13,9 @@ Parameters follow a colon: ``polarity:n_steps=2000`` (several:
 import ast
 from dataclasses import dataclass, field
 
+#: Appended to the name of a method whose parameters ``--tune`` chooses.
+TUNED = " [tuned]"
+
 #: Over-samplers by name, with the names a user would try as aliases.
 SAMPLERS = {
     "random": ("imblearn.over_sampling", "RandomOverSampler"),
@@ -133,7 +136,7 @@ class Method:
         text = self.base + ("+threshold" if self.threshold else "")
         if self.params:
             text += ":" + ",".join(f"{k}={v!r}" for k, v in sorted(self.params.items()))
-        return text + (" [tuned]" if self.tune else "")
+        return text + (TUNED if self.tune else "")
 
     @property
     def own_classifier(self):

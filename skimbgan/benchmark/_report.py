@@ -11,9 +11,20 @@ method finished every split; see :func:`complete`.
 
 import numpy as np
 
+from ._methods import TUNED
 from ._run import METRICS
 
 REFERENCES = ("smote", "threshold")
+
+
+def references(table):
+    """The references present in ``table``: each of REFERENCES, then its tuned
+    twin when the run has one (so tuned methods are also compared against a
+    tuned reference, not only against a reference at its defaults)."""
+    found = []
+    for reference in REFERENCES:
+        found += [name for name in (reference, reference + TUNED) if name in table.columns]
+    return found
 
 
 def results_frame(rows, classifiers):
@@ -184,7 +195,7 @@ def uncertainty_lines(sub, table, metric):
 
     kept = complete(table)
     lines = []
-    for reference in REFERENCES:
+    for reference in references(kept):
         if len(kept) >= 2:
             result = over_datasets(kept, reference)
             intro = (
@@ -286,7 +297,7 @@ def summary(df, classifiers, metric, header):
             ]
             if p < 0.05:
                 lines += [nemenyi.round(3).to_markdown(), ""]
-        for reference in REFERENCES:
+        for reference in references(table):
             paired = paired_against(table, reference)
             if paired is None:
                 continue
