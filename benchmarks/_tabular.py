@@ -19,13 +19,15 @@ import time
 import warnings
 
 from skimbgan.benchmark import OWN_CODE, code_fingerprint, make_classifier, make_sampler, scores
+from skimbgan.classification._egan_parts import PAPER_PARAMS
 
 #: Methods (``skimbgan benchmark``'s names) and classifiers of the tables.
 METHODS = ["none", "class_weight", "threshold", "random", "smote", "borderline", "adasyn",
            "polarity"]  # fmt: skip
 CLASSIFIERS = ["rf", "lr"]
 # EGANClassifier is a classifier of its own: on request (--methods egan) its one
-# result stands in both classifiers' tables, beside their baselines.
+# result stands in both classifiers' tables, beside their baselines. It is the
+# paper's eGAN (PAPER_PARAMS), as in the published tables.
 ALL_METHODS = [*METHODS, "egan"]
 
 
@@ -52,10 +54,10 @@ def sampler_settings(pgan_params):
 
 
 def egan_settings():
-    """Cache tag of EGANClassifier's default parameters and code."""
+    """Cache tag of the paper eGAN's parameters and the code."""
     from skimbgan import EGANClassifier
 
-    params = EGANClassifier().get_params()
+    params = EGANClassifier(**PAPER_PARAMS).get_params()
     params.pop("random_state")
     text = json.dumps(params, sort_keys=True, default=str) + code_fingerprint(OWN_CODE["egan"])
     return hashlib.sha1(text.encode()).hexdigest()[:10]
@@ -77,7 +79,8 @@ def run_split(X_train, y_train, X_test, y_test, method, seed, pgan_params, sampl
         from skimbgan import EGANClassifier
 
         start = time.perf_counter()
-        egan = EGANClassifier(device="cpu", random_state=seed).fit(X_train, y_train)
+        egan = EGANClassifier(device="cpu", random_state=seed, **PAPER_PARAMS)
+        egan.fit(X_train, y_train)
         seconds = time.perf_counter() - start
         # y = 1 is the minority and classes_[1]: decision_function is its score
         result = scores(y_test, egan.predict(X_test), egan.decision_function(X_test))

@@ -11,6 +11,7 @@ import hashlib
 import numpy as np
 
 from skimbgan import EGANClassifier, ImageEmbedder, PolarityGANClassifier, PolarityGANSampler
+from skimbgan.classification._egan_parts import PAPER_PARAMS
 
 from ._synthetic import images, tables, tiny_backbone
 
@@ -37,6 +38,7 @@ def fingerprints():
     )
     out["PolarityGANSampler.fit_resample"] = digest(*sampler.fit_resample(X, y))
     egan = EGANClassifier(
+        **PAPER_PARAMS,
         n_steps=60,
         hidden_dims=(16,),
         latent_dim=8,
@@ -46,9 +48,17 @@ def fingerprints():
         random_state=0,
     ).fit(X, y)
     out["EGANClassifier(features)"] = digest(egan.score_samples(X), egan.predict(X))
+    extended = EGANClassifier(
+        n_steps=60, hidden_dims=(16,), latent_dim=8, batch_size=32, eval_every=10,
+        device="cpu", random_state=0,
+    ).fit(X, y)  # fmt: skip
+    out["EGANClassifier(features, defaults)"] = digest(
+        extended.score_samples(X), extended.predict(X)
+    )
     Xi, yi = images()
     binary = yi > 0
     egan_img = EGANClassifier(
+        **PAPER_PARAMS,
         input_type="images",
         input_size=32,
         n_steps=6,

@@ -241,3 +241,11 @@ def test_minority_augmentation_refuses_negative_counts(images):
     X, y = images
     with pytest.raises(ValueError, match="minority_augmentation"):
         tiny(minority_augmentation=-1).fit(X, y)
+
+
+def test_image_defaults_resolve_to_one_egan_at_the_papers_learning_rate(images):
+    X, y = images
+    clf = tiny().fit(X, y)
+    assert (clf.learning_rate_, clf.n_estimators_) == (1e-4, 1)
+    assert clf.minority_weight == 1.0 and clf.cutoff_ in {"f1", "quantile"}
+    assert not hasattr(clf.discriminator_, "members")

@@ -70,8 +70,8 @@ OWN_GRID = {
     "egan": [
         {},
         {"n_steps": 2000},
-        {"learning_rate": 1e-3},
-        {"n_steps": 2000, "learning_rate": 1e-3},
+        {"minority_weight": 2.0},
+        {"n_steps": 2000, "minority_weight": 2.0},
     ],
     "brf": [
         {"sampling_strategy": "auto", "min_samples_leaf": 1},
