@@ -164,3 +164,12 @@ def test_egan_script_runs_each_parameter_set_and_reports_the_spread_over_seeds()
         expected = np.std(np.array([0.2, 0.4, 0.6]) * (i + 1) / 3, ddof=1)
         assert f"| {name} " in spread and f"{expected:.3f}".rstrip("0") in spread
     assert "roc_auc (mean" in text
+
+
+def test_egan_script_refits_rows_whose_cut_off_was_not_applied():
+    from benchmarks.egan import stale
+
+    moved = {"contamination": "f1", "minority_weight": 1.0}
+    assert stale({"method": "egan-images"}, moved)  # written before offset was recorded
+    assert not stale({"method": "egan-images", "offset": -1.2}, moved)
+    assert not stale({"method": "egan-images"}, {})  # the paper's cut-off 0 is right
