@@ -402,3 +402,14 @@ def test_a_benchmark_where_every_run_fails_still_reports(csv_path, tmp_path):
     summary = (out / "summary.md").read_text()
     assert "No run finished" in summary and "Runs that failed" in summary
     assert pd.read_csv(out / "results.csv").error.str.contains("ValueError").all()
+
+
+def test_the_papers_egan_is_a_method_spec_away():
+    spec = "egan:minority_weight=0.0,contamination=None,learning_rate=0.0001,n_estimators=1"
+    (method,) = parse_methods([spec])
+    assert method.params == {
+        "minority_weight": 0.0,
+        "contamination": None,
+        "learning_rate": 0.0001,
+        "n_estimators": 1,
+    }
