@@ -171,5 +171,6 @@ def test_egan_script_refits_rows_whose_cut_off_was_not_applied():
 
     moved = {"contamination": "f1", "minority_weight": 1.0}
     assert stale({"method": "egan-images"}, moved)  # written before offset was recorded
-    assert not stale({"method": "egan-images", "offset": -1.2}, moved)
+    assert stale({"method": "egan-images", "offset": -1.2}, moved)  # the 0.05 fallback
+    assert not stale({"method": "egan-images", "offset": -1.2, "fallback": "prevalence"}, moved)
     assert not stale({"method": "egan-images"}, {})  # the paper's cut-off 0 is right

@@ -199,11 +199,11 @@ def test_contamination_f1_takes_the_f1_best_cutoff_on_the_validation_part(
     assert reached == pytest.approx(best)
 
 
-def test_contamination_f1_without_a_validation_part_is_the_five_percent_quantile(binary_data):
-    X, y = binary_data
+def test_contamination_f1_without_a_validation_part_is_the_prevalence_quantile(binary_data):
+    X, y = binary_data  # 180 of class 0, 20 of class 1: prevalence 0.1
     params = dict(FAST_EGAN, random_state=0, validation_fraction=None)
     f1 = EGANClassifier(**{**params, "contamination": "f1"}).fit(X, y)
-    quantile = EGANClassifier(**{**params, "contamination": 0.05}).fit(X, y)
+    quantile = EGANClassifier(**{**params, "contamination": 0.1}).fit(X, y)
     assert f1.cutoff_ == "quantile" == quantile.cutoff_
     assert f1.offset_ == quantile.offset_
     np.testing.assert_array_equal(f1.decision_function(X), quantile.decision_function(X))

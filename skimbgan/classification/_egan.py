@@ -118,8 +118,11 @@ default="efficientnet_lite0"
         ``"f1"``: the cut-off that maximises the minority's F1 on the
         validation part (stratified, at the training data's prevalence);
         when there is none (too few minority samples to hold 3 out, or
-        ``validation_fraction=None`` without ``X_val``), the 0.05 quantile
-        as above. ``cutoff_`` says which was used.
+        ``validation_fraction=None`` without ``X_val``), the quantile as
+        above at the minority's share of the training data, so that about as
+        many majority samples are called minority as there are minority
+        samples (sound at the real prevalence; at 1:2500 it calls very few
+        samples minority). ``cutoff_`` says which was used.
     minority_augmentation : int, default=0
         Images only: light augmented copies of each minority training image
         (a random horizontal flip, a shift by up to an eighth of the side, a
@@ -371,7 +374,10 @@ default="efficientnet_lite0"
         self.best_step_ = trained.best_step
         self.validation_score_ = trained.best_score if X_val is not None else np.nan
         self.n_steps_ = trained.n_steps
-        self.offset_, self.cutoff_ = cutoff(self, X, X_val, val_is_minority, cutoff_rows)
+        prevalence = float(is_minority.mean())
+        self.offset_, self.cutoff_ = cutoff(
+            self, X, X_val, val_is_minority, cutoff_rows, prevalence
+        )
         return self
 
     # --- scores and predictions ------------------------------------------------

@@ -226,22 +226,21 @@ def majority_holdout(train_rows, is_minority, fraction, random_state):
     return np.setdiff1d(train_rows, held_out), held_out
 
 
-#: The majority quantile of ``contamination="f1"`` when there is no
-#: validation part to take the F1-best cut-off on.
-F1_FALLBACK_CONTAMINATION = 0.05
-
-
-def cutoff(model, X, X_val, val_is_minority, cutoff_rows):
+def cutoff(model, X, X_val, val_is_minority, cutoff_rows, prevalence):
     """``(offset_, cutoff_)`` of a fitted EGANClassifier: the paper's logit 0
     (``"zero"``), a quantile of held-out majority scores (``"quantile"``), or
-    the F1-best cut-off on the validation part (``"f1"``)."""
+    the F1-best cut-off on the validation part (``"f1"``). Without a
+    validation part, ``contamination="f1"`` takes the quantile at the
+    training data's minority ``prevalence`` (PyOD's sense of contamination:
+    about as many majority samples called minority as there are minority
+    samples)."""
     contamination = model.contamination
     if contamination is None:
         return 0.0, "zero"
     if contamination == "f1" and X_val is not None:
         return f1_cutoff(model.score_samples(X_val), val_is_minority), "f1"
     if contamination == "f1":
-        contamination = F1_FALLBACK_CONTAMINATION
+        contamination = prevalence
     held_out = X[cutoff_rows] if cutoff_rows is not None else X_val[~val_is_minority]
     return float(np.quantile(model.score_samples(held_out), contamination)), "quantile"
 
