@@ -1,10 +1,7 @@
 """EGANClassifier: the estimator wrapper around the eGAN core."""
 
-import numbers
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME
@@ -14,7 +11,6 @@ from .._core.random import member_seeds
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
-from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, MEMORY, VALIDATION, positive_int
 from ..utils._random import named_seeds
 from ..utils._validation import (
     check_binary_target,
@@ -22,6 +18,7 @@ from ..utils._validation import (
 )
 from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
+    PARAMETER_CONSTRAINTS,
     combine_members,
     cutoff,
     feature_networks,
@@ -220,32 +217,7 @@ default="efficientnet_lite0"
     True
     """
 
-    _parameter_constraints: dict = {
-        **COMMON,
-        **IMAGE_INPUT,
-        **VALIDATION,
-        "input_type": [StrOptions({"features", "images"})],
-        "minority_class": "no_validation",
-        "hidden_dims": ["array-like"],
-        "latent_dim": positive_int(),
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "generator_backbone": BACKBONE,
-        "discriminator_backbone": BACKBONE,
-        "n_steps": positive_int(),
-        "batch_size": positive_int(),
-        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), StrOptions({"auto"})],
-        "selection_metric": [StrOptions({"average_precision", "f1"})],
-        "minority_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "contamination": [
-            Interval(numbers.Real, 0, 0.5, closed="right"),
-            StrOptions({"f1"}),
-            None,
-        ],
-        "n_estimators": [*positive_int(), StrOptions({"auto"})],
-        "minority_augmentation": [Interval(numbers.Integral, 0, None, closed="left")],
-        "eval_every": positive_int(),
-        "memory": MEMORY,
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
     _fitted_networks = ("generator_", "discriminator_")
 
     def __init__(

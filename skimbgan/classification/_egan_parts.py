@@ -2,10 +2,12 @@
 and the checkpoint scores."""
 
 import copy
+import numbers
 
 import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, f1_score
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_memory
 
 from .._core.backbones import build_seeded, split_backbone
@@ -18,6 +20,7 @@ from .._core.egan import (
 )
 from .._core.images import embed
 from .._core.random import seeded, stream_seed
+from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, MEMORY, VALIDATION, positive_int
 from ..utils._scaling import power_of_two_units
 from ..utils._validation import binary_holdout
 
@@ -29,6 +32,35 @@ MIN_VALIDATION_MINORITY = 3
 #: deviations: a value far outside the training data gets the same score as
 #: one at this distance, instead of overflowing the networks' float32.
 CLIP = 1e4
+
+
+#: EGANClassifier's parameter constraints (scikit-learn's validation).
+PARAMETER_CONSTRAINTS = {
+    **COMMON,
+    **IMAGE_INPUT,
+    **VALIDATION,
+    "input_type": [StrOptions({"features", "images"})],
+    "minority_class": "no_validation",
+    "hidden_dims": ["array-like"],
+    "latent_dim": positive_int(),
+    "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+    "generator_backbone": BACKBONE,
+    "discriminator_backbone": BACKBONE,
+    "n_steps": positive_int(),
+    "batch_size": positive_int(),
+    "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), StrOptions({"auto"})],
+    "selection_metric": [StrOptions({"average_precision", "f1"})],
+    "minority_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    "contamination": [
+        Interval(numbers.Real, 0, 0.5, closed="right"),
+        StrOptions({"f1"}),
+        None,
+    ],
+    "n_estimators": [*positive_int(), StrOptions({"auto"})],
+    "minority_augmentation": [Interval(numbers.Integral, 0, None, closed="left")],
+    "eval_every": positive_int(),
+    "memory": MEMORY,
+}
 
 
 #: What ``learning_rate="auto"`` and ``n_estimators="auto"`` resolve to, by
