@@ -32,14 +32,18 @@ Methods, on the same training subsets:
   the training data), PolarityGANSampler + logistic regression,
   IsolationForest fitted on the majority alone, a nearest-neighbour rule
   (minority when closer to a minority example than to the k-th nearest
-  majority one), and DevNet (deepod), a detector made for a few labelled
-  anomalies among many normal samples.
+  majority one), the distance to the 5th nearest majority training
+  example alone (``knn-majority``: a novelty score that uses no minority
+  sample, what eGAN's discriminator learns in the paper's design), and
+  DevNet (deepod), a detector made for a few labelled anomalies among many
+  normal samples.
 
     python -m benchmarks.egan --settings 2 5 50 --seeds 5
     python -m benchmarks.egan --pairs dev --methods egan-images --seeds 2
     python -m benchmarks.egan --pairs dev --egan-params '{}' '{"minority_weight": 1.0}'
 
-Per-fit results are cached under ``--cache-dir``: a re-run resumes.
+Per-fit results are cached under ``--cache-dir`` (or ``--rows-dir``): a
+re-run resumes.
 """
 
 import json
@@ -65,6 +69,7 @@ METHODS = [
     "polarity-logreg",
     "isolation-forest",
     "nearest-neighbour",
+    "knn-majority",
     "devnet",
 ]
 INPUT_SIZE = 64
@@ -164,6 +169,16 @@ def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir
     elif method == "nearest-neighbour":
         score = nearest_neighbour_scores(Z_train, y_train, Z_test)
         return score, score > 0, {}
+    elif method == "knn-majority":
+        from sklearn.neighbors import NearestNeighbors
+
+        majority = NearestNeighbors(n_neighbors=5).fit(Z_train[y_train == 0])
+        score = majority.kneighbors(Z_test)[0][:, -1]
+        # no cut-off of its own: the training prevalence's quantile of the
+        # training majority's scores (each without itself among its neighbours)
+        own = majority.kneighbors(Z_train[y_train == 0], 6)[0][:, -1]
+        cut = np.quantile(own, 1 - y_train.mean())
+        return score, score > cut, {}
     elif method == "devnet":
         from deepod.models import DevNet
 
@@ -221,7 +236,9 @@ def stale(row, params):
     return params.get("contamination") is not None and row.get("fallback") != FALLBACK
 
 
-def run(pairs, settings, seeds, methods, cache_dir, egan_params=None, cached_only=False):
+def run(
+    pairs, settings, seeds, methods, cache_dir, egan_params=None, cached_only=False, rows_dir=None
+):
     from skimbgan.datasets import load_fashion_mnist
 
     train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
@@ -239,7 +256,7 @@ def run(pairs, settings, seeds, methods, cache_dir, egan_params=None, cached_onl
                     key = f"{method}-{pair[0]}-{pair[1]}-{n_minority}-{seed}"
                     if params:
                         key += "-" + json.dumps(params, sort_keys=True).replace(" ", "")
-                    path = os.path.join(cache_dir, "egan", key + ".json")
+                    path = os.path.join(rows_dir or os.path.join(cache_dir, "egan"), key + ".json")
                     row = None
                     if os.path.exists(path):
                         with open(path) as f:
@@ -346,6 +363,12 @@ def main(argv=None):
     )
     parser.add_argument("--cache-dir", default="benchmarks/results/cache")
     parser.add_argument(
+        "--rows-dir",
+        default=None,
+        help="where the per-fit rows are cached (default CACHE_DIR/egan); the rows are small "
+        "and can be kept in the repository while the embeddings stay in --cache-dir",
+    )
+    parser.add_argument(
         "--cached-only",
         action="store_true",
         help="report the fits found in the cache, fit nothing (an unfinished run's report)",
@@ -364,6 +387,7 @@ def main(argv=None):
         args.cache_dir,
         egan_params,
         args.cached_only,
+        args.rows_dir,
     )
     settings = (
         f"Fashion-MNIST, {N_MAJORITY} majority training images against "
