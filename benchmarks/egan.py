@@ -35,8 +35,9 @@ Methods, on the same training subsets:
   majority one), the distance to the 5th nearest majority training
   example alone (``knn-majority``: a novelty score that uses no minority
   sample, what eGAN's discriminator learns in the paper's design), and
-  DevNet (deepod), a detector made for a few labelled anomalies among many
-  normal samples.
+  DevNet and Deep SAD (deepod), detectors made for a few labelled anomalies
+  among many normal samples (PyOD 3.6 ships DevNet but not Deep SAD;
+  deepod ships both).
 
     python -m benchmarks.egan --settings 2 5 50 --seeds 5
     python -m benchmarks.egan --pairs dev --methods egan-images --seeds 2
@@ -71,6 +72,7 @@ METHODS = [
     "nearest-neighbour",
     "knn-majority",
     "devnet",
+    "deepsad",
 ]
 INPUT_SIZE = 64
 N_MAJORITY = 5000
@@ -179,10 +181,11 @@ def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir
         own = majority.kneighbors(Z_train[y_train == 0], 6)[0][:, -1]
         cut = np.quantile(own, 1 - y_train.mean())
         return score, score > cut, {}
-    elif method == "devnet":
-        from deepod.models import DevNet
+    elif method in ("devnet", "deepsad"):
+        from deepod.models import DeepSAD, DevNet
 
-        detector = DevNet(device="cpu", random_state=seed, verbose=0)
+        detector = {"devnet": DevNet, "deepsad": DeepSAD}[method]
+        detector = detector(device="cpu", random_state=seed, verbose=0)
         detector.fit(Z_train.astype(np.float32), y_train)
         score = detector.decision_function(Z_test.astype(np.float32))
         return score, detector.predict(Z_test.astype(np.float32)) == 1, {}
