@@ -174,3 +174,27 @@ def test_egan_script_refits_rows_whose_cut_off_was_not_applied():
     assert stale({"method": "egan-images", "offset": -1.2}, moved)  # the 0.05 fallback
     assert not stale({"method": "egan-images", "offset": -1.2, "fallback": "prevalence"}, moved)
     assert not stale({"method": "egan-images"}, {})  # the paper's cut-off 0 is right
+
+
+def test_egan_script_reference_rules_score_and_cut_as_documented():
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    from benchmarks.egan import fit_score
+
+    rng = np.random.RandomState(0)
+    Z_train = np.r_[rng.normal(0, 1, (200, 3)), rng.normal(4, 0.1, (2, 3))]
+    y_train = np.r_[np.zeros(200, int), np.ones(2, int)]
+    Z_test = np.r_[rng.normal(0, 1, (50, 3)), rng.normal(4, 0.1, (50, 3))]
+    y_test = np.r_[np.zeros(50, int), np.ones(50, int)]
+    args = (None, Z_train, y_train, None, Z_test, 0, None, {})
+
+    score, pred, extra = fit_score("all-minority", *args)
+    assert pred.all() and np.ptp(score) == 0 and extra == {}
+    assert f1_score(y_test, pred) == 2 / 3  # what a balanced test set gives away
+
+    score, pred, _ = fit_score("knn-majority", *args)
+    # far from the majority: the minority cluster scores higher than the majority
+    assert score[y_test == 1].min() > np.median(score[y_test == 0])
+    # the cut-off calls about the training prevalence (1%) of the majority minority
+    assert pred[y_test == 0].mean() <= 0.1 and pred[y_test == 1].all()
