@@ -109,9 +109,18 @@ def nearest_neighbour_scores(Z_train, y_train, Z_test, k=5):
     nearest minority example: positive means minority."""
     from sklearn.neighbors import NearestNeighbors
 
-    majority = NearestNeighbors(n_neighbors=k).fit(Z_train[y_train == 0])
     minority = NearestNeighbors(n_neighbors=1).fit(Z_train[y_train == 1])
-    return majority.kneighbors(Z_test)[0][:, -1] - minority.kneighbors(Z_test)[0][:, 0]
+    return majority_distance(Z_train, y_train, Z_test, k) - minority.kneighbors(Z_test)[0][:, 0]
+
+
+def majority_distance(Z_train, y_train, Z, k=5, training=False):
+    """Distance of each row of ``Z`` to its k-th nearest majority training
+    example; ``training=True`` when ``Z`` is that majority (each row then
+    leaves itself out)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    majority = NearestNeighbors(n_neighbors=k).fit(Z_train[y_train == 0])
+    return majority.kneighbors(Z, k + int(training))[0][:, -1]
 
 
 def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir, egan_params):
@@ -174,13 +183,10 @@ def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir
         score = nearest_neighbour_scores(Z_train, y_train, Z_test)
         return score, score > 0, {}
     elif method == "knn-majority":
-        from sklearn.neighbors import NearestNeighbors
-
-        majority = NearestNeighbors(n_neighbors=5).fit(Z_train[y_train == 0])
-        score = majority.kneighbors(Z_test)[0][:, -1]
+        score = majority_distance(Z_train, y_train, Z_test)
         # no cut-off of its own: the training prevalence's quantile of the
-        # training majority's scores (each without itself among its neighbours)
-        own = majority.kneighbors(Z_train[y_train == 0], 6)[0][:, -1]
+        # training majority's scores
+        own = majority_distance(Z_train, y_train, Z_train[y_train == 0], training=True)
         cut = np.quantile(own, 1 - y_train.mean())
         return score, score > cut, {}
     elif method == "all-minority":

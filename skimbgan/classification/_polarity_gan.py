@@ -1,14 +1,12 @@
 """PolarityGANClassifier: Polarity-GAN's image system as a scikit-learn classifier."""
 
-import copy
-
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from .._core.backbones import LITE0_NAME, SplitBackbone, build_seeded, split_backbone
+from .._core.backbones import LITE0_NAME
 from .._core.polarity.end_to_end import train_end_to_end
 from .._core.polarity.fine_tuning import logits_of
 from ..utils._device import FittedNetworksMixin, resolve_device
@@ -20,10 +18,12 @@ from ._logits import LogitsMixin
 from ._polarity_gan_parts import (
     PARAMETER_CONSTRAINTS,
     FeaturesMixin,
+    build_extractor,
     class_weights,
     end_to_end_config,
     generation_and_anchors,
     resolve_recipe,
+    training_counts,
     validation_split,
 )
 
@@ -332,10 +332,7 @@ class PolarityGANClassifier(
         train_rows, validation = validation_split(self, images, y_index, X_val, y_val, seeds.split)
 
         y_train = y_index[train_rows]
-        counts = np.bincount(y_train, minlength=n_classes)
-        if counts.min() == 0:
-            missing = self.classes_[counts == 0].tolist()
-            raise ValueError(f"Classes {missing} have no training image left after the split.")
+        counts = training_counts(self.classes_, y_train)
         generation, anchor_rows = generation_and_anchors(
             self.classes_,
             counts,
@@ -346,20 +343,16 @@ class PolarityGANClassifier(
         self.generation_counts_ = generation
 
         recipe = resolve_recipe(self, images.shape[0])
-        spec = build_seeded(
-            copy.deepcopy(self.backbone), self.weights, recipe.input_size, seeds.backbone
-        )
-        prefix, tail = split_backbone(spec, recipe.trainable_stages)
-        extractor = SplitBackbone(prefix, tail, spec.mean, spec.std, train_tail_batchnorm=True)
+        extractor, input_size = build_extractor(self.backbone, self.weights, recipe, seeds.backbone)
         self.trainable_stages_ = recipe.trainable_stages
-        self.input_size_ = spec.input_size
+        self.input_size_ = input_size
         self.probe_epochs_ = recipe.probe_epochs
 
         weights = class_weights(self.class_weight, self.classes_, y_train)
         config = end_to_end_config(self, weights, recipe)
         trained = train_end_to_end(
             extractor,
-            spec.input_size,
+            input_size,
             images[train_rows],
             torch.from_numpy(y_train).long(),
             n_classes,

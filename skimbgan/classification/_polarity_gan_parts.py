@@ -2,6 +2,7 @@
 "auto" training recipe, the validation split and the core's configuration of
 its fit, and its ``transform``."""
 
+import copy
 import math
 import numbers
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
+from .._core.backbones import SplitBackbone, build_seeded, split_backbone
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
@@ -216,3 +218,23 @@ class FeaturesMixin:
         )
         self.extractor_.eval()
         return features.float().cpu().numpy()
+
+
+def training_counts(classes, y_train):
+    """Training images per class (``y_train`` as class indices); every class
+    must keep at least one after the validation split."""
+    counts = np.bincount(y_train, minlength=classes.shape[0])
+    if counts.min() == 0:
+        missing = classes[counts == 0].tolist()
+        raise ValueError(f"Classes {missing} have no training image left after the split.")
+    return counts
+
+
+def build_extractor(backbone, weights, recipe, seed):
+    """``(F, input_size)``: the backbone (a copy: the parameter passed in is
+    never changed) split into its frozen prefix and its last
+    ``recipe.trainable_stages`` trained stages."""
+    spec = build_seeded(copy.deepcopy(backbone), weights, recipe.input_size, seed)
+    prefix, tail = split_backbone(spec, recipe.trainable_stages)
+    extractor = SplitBackbone(prefix, tail, spec.mean, spec.std, train_tail_batchnorm=True)
+    return extractor, spec.input_size
