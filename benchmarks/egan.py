@@ -48,6 +48,7 @@ Per-fit results are cached under ``--cache-dir`` (or ``--rows-dir``): a
 re-run resumes.
 """
 
+import hashlib
 import json
 import os
 import time
@@ -250,6 +251,17 @@ def stale(row, params):
     return params.get("contamination") is not None and row.get("fallback") != FALLBACK
 
 
+def row_key(method, pair, n_minority, seed, params):
+    """The file name of one fit's row: the parameters enter as a short hash
+    (the row itself records them), so that the name is valid on every file
+    system (no quotes, colons or braces)."""
+    key = f"{method}-{pair[0]}-{pair[1]}-{n_minority}-{seed}"
+    if params:
+        text = json.dumps(params, sort_keys=True).replace(" ", "")
+        key += "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+    return key
+
+
 def run(
     pairs, settings, seeds, methods, cache_dir, egan_params=None, cached_only=False, rows_dir=None
 ):
@@ -267,9 +279,7 @@ def run(
             for seed in range(seeds):
                 rows, y_train = training_rows(train.target, pair, n_minority, seed)
                 for method, params in variants(methods, egan_params):
-                    key = f"{method}-{pair[0]}-{pair[1]}-{n_minority}-{seed}"
-                    if params:
-                        key += "-" + json.dumps(params, sort_keys=True).replace(" ", "")
+                    key = row_key(method, pair, n_minority, seed, params)
                     path = os.path.join(rows_dir or os.path.join(cache_dir, "egan"), key + ".json")
                     row = None
                     if os.path.exists(path):

@@ -166,6 +166,20 @@ def test_egan_script_runs_each_parameter_set_and_reports_the_spread_over_seeds()
     assert "roc_auc (mean" in text
 
 
+def test_egan_script_row_files_have_portable_names_one_per_parameter_set():
+    import re
+
+    from benchmarks.egan import row_key
+
+    params = {"minority_weight": 1.0, "contamination": "f1"}
+    key = row_key("egan-images", (2, 4), 5, 3, params)
+    assert key.startswith("egan-images-2-4-5-3-")
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", key)  # valid on Windows and POSIX alike
+    assert key == row_key("egan-images", (2, 4), 5, 3, dict(reversed(params.items())))
+    assert key != row_key("egan-images", (2, 4), 5, 3, {**params, "minority_weight": 2.0})
+    assert row_key("devnet", (2, 4), 5, 3, {}) == "devnet-2-4-5-3"
+
+
 def test_egan_script_refits_rows_whose_cut_off_was_not_applied():
     from benchmarks.egan import stale
 
