@@ -250,6 +250,8 @@ def test_the_plan_is_said_before_it_runs_and_small_plans_stay_in_process(
     err = capsys.readouterr().err
     assert "plan: 4 runs (1 data set(s) x 2 splits x 2 method(s) x 1 classifier(s)" in err
     assert "0 already in the cache, 4 to run on 1 worker(s)" in err
+    # the summary's slow part is announced: none against threshold, on one data set
+    assert "summary: 1 Bayesian comparison(s)" in err
     assert calls == [1]  # 4 runs: fewer than 4 per core, no worker processes
     assert main([*args, "--out", str(tmp_path / "out")]) == 0
     assert "4 already in the cache, 0 to run" in capsys.readouterr().err

@@ -291,6 +291,14 @@ def write_outputs(args, plan, rows, seconds, interrupted):
         header += "\n\nData sets skipped:\n\n" + "\n".join(
             f"- {name}: {error}" for name, error in load_errors
         )
+    if len(df) and not args.quiet:
+        n = _report.n_comparisons(df, classifiers, args.metric)
+        if n:
+            print(
+                f"summary: {n} Bayesian comparison(s) of a method against a reference; "
+                "with many methods and data sets this takes minutes.",
+                file=sys.stderr,
+            )
     text = _report.summary(df, classifiers, args.metric, header) if len(df) else header
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write(text + "\n")

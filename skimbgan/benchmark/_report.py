@@ -221,6 +221,22 @@ def uncertainty_lines(sub, table, metric):
     return lines
 
 
+def n_comparisons(df, classifiers, metric):
+    """How many Bayesian comparisons (a method against a reference) the
+    summary will compute: said before it starts, since with many methods and
+    data sets they take minutes (each signed-rank test draws 50,000 samples)."""
+    n = 0
+    for clf in classifiers:
+        sub = df[df.classifier == clf]
+        if (sub.error == "").sum() == 0:
+            continue
+        kept = complete(per_dataset(sub, metric))
+        if kept.empty:
+            continue
+        n += sum(kept.shape[1] - 1 for _ in references(kept))
+    return n
+
+
 def chosen_lines(df):
     """The settings the tuned methods chose, per data set and split."""
     if "chosen" not in df or df.chosen.isna().all():
