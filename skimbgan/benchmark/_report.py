@@ -228,12 +228,10 @@ def n_comparisons(df, classifiers, metric):
     n = 0
     for clf in classifiers:
         sub = df[df.classifier == clf]
-        if (sub.error == "").sum() == 0:
-            continue
-        kept = complete(per_dataset(sub, metric))
-        if kept.empty:
-            continue
-        n += sum(kept.shape[1] - 1 for _ in references(kept))
+        if (sub.error == "").any():
+            kept = complete(per_dataset(sub, metric))
+            if not kept.empty:
+                n += (kept.shape[1] - 1) * len(references(kept))
     return n
 
 
