@@ -98,6 +98,24 @@ def test_a_method_that_never_finishes_a_data_set_is_not_compared():
     assert list(kept.columns) == ["a", "b"] and len(kept) == 2
 
 
+def test_a_failure_of_a_method_with_its_own_classifier_is_listed_once():
+    """An ensemble runs once per split and is ranked beside every classifier; the
+    failure table counts its failed split once, as the header does."""
+    records = rows("d1", "a", [0.5] * 2, failed={1})
+    records += [
+        dict(r, classifier="own", method="ens") for r in rows("d1", "x", [0.4] * 2, failed={0})
+    ]
+    df = _report.results_frame(records, ["lr", "rf"])
+    assert len(df[(df.method == "ens") & (df.error != "")]) == 2  # ranked beside lr and rf
+    text = _report.summary(df, ["lr", "rf"], "f1", "# header")
+    table = text[text.index("## Runs that failed") :]
+    failed = [line for line in table.splitlines() if line.startswith("| (")]
+    assert len(failed) == 2
+    assert "('d1', 'ens', 'own')" in failed[1] and "|       1 |" in failed[1]
+    assert "('d1', 'a', 'lr')" in failed[0]
+    assert "`own`: a method with its own classifier" in table
+
+
 def test_glass5_like_partial_failures_are_left_out_end_to_end(tmp_path):
     """A method failing on one of two splits of a data set: that data set leaves
     the comparison, the header counts the failure."""
