@@ -212,3 +212,33 @@ def test_egan_script_reference_rules_score_and_cut_as_documented():
     assert score[y_test == 1].min() > np.median(score[y_test == 0])
     # the cut-off calls about the training prevalence (1%) of the majority minority
     assert pred[y_test == 0].mean() <= 0.1 and pred[y_test == 1].all()
+
+
+@pytest.mark.parametrize("share_at_one, expected", [(0.6, 0.54), (0.4, 0.36)])
+def test_rusboost_first_round_error_has_the_known_answer(share_at_one, expected):
+    """30 minority samples at x=1; of 270 majority, a share at x=1 too, the rest
+    at x=0. A stump from a balanced under-sample (which, but with a chance of
+    1e-6, holds majority samples at x=0) puts x=1 on the minority side, so on
+    the whole set it misclassifies exactly the majority at x=1."""
+    import numpy as np
+
+    from benchmarks.rusboost_failures import first_round_errors
+
+    n_at_one = round(270 * share_at_one)
+    X = np.r_[np.ones(30), np.ones(n_at_one), np.zeros(270 - n_at_one)].reshape(-1, 1)
+    y = np.r_[np.ones(30, int), np.zeros(270, int)]
+    errors = first_round_errors(X, y, n_samples=20)
+    assert errors == pytest.approx(np.full(20, expected))
+
+
+def test_rusboost_failures_runs_on_the_quick_profile(tmp_path):
+    from benchmarks import rusboost_failures
+
+    out = tmp_path / "r.md"
+    rusboost_failures.main(["--data", "quick", "--samples", "6", "--out", str(out)])
+    text = out.read_text()
+    for name in ("ecoli1", "glass5", "yeast4"):
+        line = next(row for row in text.splitlines() if row.startswith(f"| {name} |"))
+        marks = line.split("|")[3].split()
+        assert len(marks) == 4 and all(len(m) == 5 and set(m) <= {".", "x"} for m in marks)
+    assert (tmp_path / "r.csv").exists()
