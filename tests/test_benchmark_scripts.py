@@ -217,7 +217,7 @@ def test_egan_script_reference_rules_score_and_cut_as_documented():
 @pytest.mark.parametrize("share_at_one, expected", [(0.6, 0.54), (0.4, 0.36)])
 def test_rusboost_first_round_error_has_the_known_answer(share_at_one, expected):
     """30 minority samples at x=1; of 270 majority, a share at x=1 too, the rest
-    at x=0. A stump from a balanced under-sample (which, but with a chance of
+    at x=0. A stump from a balanced under-sample (which, but with a chance below
     1e-6, holds majority samples at x=0) puts x=1 on the minority side, so on
     the whole set it misclassifies exactly the majority at x=1."""
     import numpy as np
