@@ -242,3 +242,19 @@ def test_rusboost_failures_runs_on_the_quick_profile(tmp_path):
         marks = line.split("|")[3].split()
         assert len(marks) == 4 and all(len(m) == 5 and set(m) <= {".", "x"} for m in marks)
     assert (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize("profile", ["dev", "heldout"])
+def test_the_docs_tuned_tables_are_those_of_the_committed_summaries(profile):
+    """Every row of docs/benchmarks.md's "Every method tuned" tables is read
+    from the summary of the run it quotes (bold marks aside)."""
+    from benchmarks import tuned_tables
+
+    root = pathlib.Path(__file__).parents[1]
+    summary = root / f"benchmarks/results/command-{profile}-tune-all-no-rusboost/summary.md"
+    text = tuned_tables.tables(tuned_tables.read(summary.read_text()))
+    docs = (root / "docs/benchmarks.md").read_text().replace("**", "")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 30
+    missing = [row for row in rows if row not in docs]
+    assert not missing, missing
