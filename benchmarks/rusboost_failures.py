@@ -52,11 +52,11 @@ def main(argv=None):
     args = p.parse_args(argv)
     report = Report("rusboost_failures", argv, args.out)
 
-    from sklearn.model_selection import RepeatedStratifiedKFold
     from sklearn.preprocessing import StandardScaler
 
     from skimbgan.benchmark import _data, _tuning
     from skimbgan.benchmark._methods import parse_methods
+    from skimbgan.benchmark._run import make_tasks
     from skimbgan.benchmark._run import rows as take
 
     (method,) = parse_methods(["rusboost"])
@@ -70,8 +70,9 @@ def main(argv=None):
     for name in _data.PROFILES[args.data]["datasets"]:
         d = _data.load(name)
         X, y = np.asarray(d.X, dtype=float), np.asarray(d.y)
-        cv = RepeatedStratifiedKFold(n_splits=args.folds, n_repeats=1, random_state=0)
-        splits = list(cv.split(X, y))
+        # the benchmark's own splits (its seed 0, one repeat)
+        _, splits = make_tasks([d], [method], ["lr"], args.folds, 1, 0)
+        splits = splits[name]
         marks = []
         for params in grid:
             mark = ""

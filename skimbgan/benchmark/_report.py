@@ -41,7 +41,7 @@ def results_frame(rows, classifiers):
     df["error"] = df["error"].fillna("")
     df["own"] = df.classifier == "own"
     own = df[df.own]
-    parts = [df[df.classifier != "own"]]
+    parts = [df[~df.own]]
     parts += [own.assign(classifier=c) for c in classifiers]
     return pd.concat(parts, ignore_index=True)
 
@@ -261,12 +261,9 @@ def failure_lines(errors):
     it is ranked beside every classifier: its failures are counted once, under
     ``own``, as the header counts them.
     """
-    import pandas as pd
-
     if "own" in errors:
-        own = errors[errors.own]
-        once = own[own.classifier == own.classifier.iloc[0]] if len(own) else own
-        errors = pd.concat([errors[~errors.own], once.assign(classifier="own")])
+        errors = errors.assign(classifier=errors.classifier.mask(errors.own, "own"))
+        errors = errors.drop_duplicates(["dataset", "split", "method", "classifier"])
     grouped = errors.groupby(["dataset", "method", "classifier"])["error"]
     failed = grouped.agg(["count", "first"]).rename(columns={"first": "first error"})
     lines = [failed.to_markdown(), ""]
