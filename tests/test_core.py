@@ -217,3 +217,40 @@ def test_adam_skips_parameters_without_gradient():
     opt.step()
     assert torch.equal(frozen, torch.ones(3))
     assert torch.all(trained < 1)
+
+
+def test_adam_flat_buffer_explicit_gradients_and_tiny_moments_match_torch_adam():
+    """The flat update, fed by ``step(grads)``, is torch's Adam element for
+    element, also where the second moments are denormal floats."""
+    from skimbgan._core.optim import Adam
+
+    torch.manual_seed(1)
+    ours = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1))
+    theirs.load_state_dict(ours.state_dict())
+    opt_ours = Adam(ours.parameters(), lr=1e-2)
+    opt_theirs = torch.optim.Adam(theirs.parameters(), lr=1e-2, foreach=False)
+    # every parameter is a view of one buffer
+    assert opt_ours.flat is not None
+    assert all(p.untyped_storage().data_ptr() == opt_ours.flat.untyped_storage().data_ptr()
+               for p in ours.parameters())  # fmt: skip
+    x = torch.randn(32, 4)
+    for step in range(20):
+        # squared gradients below float32's normals, but for the last bias
+        def loss(model, step=step):
+            return model(x).pow(2).mean() * 1e-19 + model[2].bias.sum() * (step + 1)
+
+        opt_ours.step(torch.autograd.grad(loss(ours), list(ours.parameters())))
+        opt_theirs.zero_grad()
+        loss(theirs).backward()
+        opt_theirs.step()
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert torch.equal(a, b)
+    tiny = torch.finfo(torch.float32).tiny
+    assert ((opt_ours.exp_avg_sq[0] > 0) & (opt_ours.exp_avg_sq[0] < tiny)).any()
+    # the modules still load and save their state through the views
+    state = {k: v.clone() for k, v in ours.state_dict().items()}
+    with torch.no_grad():
+        opt_ours.flat.zero_()
+    ours.load_state_dict(state)
+    assert torch.equal(ours[0].weight, theirs[0].weight)

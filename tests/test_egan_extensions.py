@@ -122,9 +122,7 @@ def test_contamination_works_with_two_minority_samples(binary_data):
     assert np.isfinite(clf.offset_) and np.isfinite(clf.predict_proba(X)).all()
 
 
-def test_several_discriminators_average_their_logits_and_the_first_is_the_single_egan(
-    binary_data,
-):
+def test_several_discriminators_average_their_logits(binary_data):
     X, y = binary_data
     single = egan(minority_weight=1.0).fit(X, y)
     three = egan(minority_weight=1.0, n_estimators=3)
@@ -135,10 +133,11 @@ def test_several_discriminators_average_their_logits_and_the_first_is_the_single
     with torch.no_grad():
         logits = [m.eval().from_prefix(h).numpy() for m in members]
     np.testing.assert_allclose(three.score_samples(X), np.mean(logits, axis=0), atol=1e-5)
-    # member 0 has the single eGAN's seeds; the others differ from it
-    np.testing.assert_allclose(logits[0], single.score_samples(X), atol=1e-5)
-    assert not np.allclose(logits[1], logits[0], atol=1e-3)
-    assert three.best_step_ == single.best_step_
+    # the members train together (one stacked network, batches and dropout
+    # drawn for all at once): each is its own eGAN, none is a copy of another
+    for i, j in [(0, 1), (0, 2), (1, 2)]:
+        assert not np.allclose(logits[i], logits[j], atol=1e-3)
+    assert not np.allclose(logits[0], single.score_samples(X), atol=1e-3)
 
 
 @pytest.mark.parametrize("minority_label", [0, 1])

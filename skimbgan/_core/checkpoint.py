@@ -4,6 +4,8 @@ import contextlib
 import copy
 import math
 
+import torch
+
 
 @contextlib.contextmanager
 def frozen(*modules):
@@ -48,7 +50,7 @@ class BestCheckpoint:
         Returns whether the state was kept."""
         if keep or score > self.score:
             self.score, self.position, self.waited = score, position, 0
-            self.state = [copy.deepcopy(module.state_dict()) for module in self.modules]
+            self.state = self._snapshot()
             return True
         self.waited += 1
         return False
@@ -61,6 +63,26 @@ class BestCheckpoint:
         """Load the kept state into the modules; False when none was kept."""
         if self.state is None:
             return False
-        for module, state in zip(self.modules, self.state, strict=True):
-            module.load_state_dict(state)
+        self._load(self.state)
         return True
+
+    def _snapshot(self):
+        return [copy.deepcopy(module.state_dict()) for module in self.modules]
+
+    def _load(self, state):
+        for module, kept in zip(self.modules, state, strict=True):
+            module.load_state_dict(kept)
+
+
+class TensorCheckpoint(BestCheckpoint):
+    """:class:`BestCheckpoint` of a list of tensors (for example one member's
+    slices of stacked weights) instead of modules: copies of their values are
+    kept, and ``restore()`` writes them back in place."""
+
+    def _snapshot(self):
+        return [tensor.detach().clone() for tensor in self.modules]
+
+    @torch.no_grad()
+    def _load(self, state):
+        for tensor, kept in zip(self.modules, state, strict=True):
+            tensor.copy_(kept)

@@ -11,9 +11,20 @@ import math
 
 import torch
 
+#: Second moments below this (the smallest normal float32) are read as this
+#: in the denominator (see step).
+_TINY = torch.finfo(torch.float32).tiny
+
 
 class Adam:
     """Adam over a list of parameters; ``zero_grad()`` then ``step()``.
+
+    When every parameter has the same dtype and device, they are moved into
+    one flat buffer (each parameter a view of its part), so that an update
+    of all of them is a handful of operations on that buffer instead of a
+    handful per parameter: the same arithmetic, element for element, at a
+    fraction of the per-step overhead. Build the optimiser after the
+    parameters are on their device.
 
     Parameters
     ----------
@@ -29,25 +40,72 @@ class Adam:
         self.beta1, self.beta2 = (float(b) for b in betas)
         self.eps = float(eps)
         self.n_steps = 0
-        self.exp_avg = [torch.zeros_like(p) for p in self.params]
-        self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
+        self.flat = _flatten(self.params)
+        if self.flat is not None:
+            self.exp_avg = [torch.zeros_like(self.flat)]
+            self.exp_avg_sq = [torch.zeros_like(self.flat)]
+        else:
+            self.exp_avg = [torch.zeros_like(p) for p in self.params]
+            self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
 
     def zero_grad(self):
         for p in self.params:
             p.grad = None
 
     @torch.no_grad()
-    def step(self):
+    def step(self, grads=None):
+        """One update from each parameter's ``.grad``, or from ``grads`` (one
+        tensor per parameter, in order: what ``torch.autograd.grad`` returns).
+        A parameter without a gradient (None) is left as it is, moments
+        included."""
+        if grads is None:
+            grads = [p.grad for p in self.params]
         self.n_steps += 1
         correction1 = 1.0 - self.beta1**self.n_steps
         correction2 = 1.0 - self.beta2**self.n_steps
         step_size = self.lr / correction1
         root_correction2 = math.sqrt(correction2)
-        for p, m, v in zip(self.params, self.exp_avg, self.exp_avg_sq, strict=True):
-            if p.grad is None:
+        if self.flat is not None and all(g is not None for g in grads):
+            params, grads = [self.flat], [torch.cat([g.reshape(-1) for g in grads])]
+        elif self.flat is not None:
+            params, grads, moments = self._unflattened(grads)
+            return self._update(params, grads, *moments, step_size, root_correction2)
+        else:
+            params = self.params
+        self._update(params, grads, self.exp_avg, self.exp_avg_sq, step_size, root_correction2)
+
+    def _unflattened(self, grads):
+        """Per-parameter views of the parameters and moments (some gradient
+        is missing, so the flat update cannot run)."""
+        sizes = [p.numel() for p in self.params]
+        views = [
+            [part.view_as(p) for part, p in zip(t.split(sizes), self.params, strict=True)]
+            for t in (self.exp_avg[0], self.exp_avg_sq[0])
+        ]
+        return self.params, grads, views
+
+    def _update(self, params, grads, exp_avg, exp_avg_sq, step_size, root_correction2):
+        for p, g, m, v in zip(params, grads, exp_avg, exp_avg_sq, strict=True):
+            if g is None:
                 continue
-            g = p.grad
             m.lerp_(g, 1.0 - self.beta1)
             v.mul_(self.beta2).addcmul_(g, g, value=1.0 - self.beta2)
-            denom = (v.sqrt() / root_correction2).add_(self.eps)
+            # the square root of a denormal costs ~20 times that of a normal
+            # float on a CPU; below _TINY the root is far under half an ulp
+            # of eps, so clamping there leaves every denominator unchanged
+            denom = (v.clamp_min(_TINY).sqrt_() / root_correction2).add_(self.eps)
             p.addcdiv_(m, denom, value=-step_size)
+
+
+def _flatten(params):
+    """One flat buffer holding ``params`` (each becomes a view of its part),
+    or None when they differ in dtype or device, or there are none."""
+    if not params or len({(p.dtype, p.device) for p in params}) > 1:
+        return None
+    flat = torch.cat([p.detach().reshape(-1) for p in params])
+    offset = 0
+    for p in params:
+        n = p.numel()
+        p.data = flat[offset : offset + n].view_as(p)
+        offset += n
+    return flat

@@ -188,8 +188,10 @@ class Method:
         if self.base == "egan":
             from skimbgan import EGANClassifier
 
-            params = {"device": device, **self.params}
-            final = EGANClassifier(random_state=seed, **params)
+            # egan:random_state=N fixes the model's seed in every split (to
+            # measure seed noise on the same splits); by default it follows them
+            params = {"device": device, "random_state": seed, **self.params}
+            final = EGANClassifier(**params)
         elif self.base in ENSEMBLES:
             final = make_ensemble(self.base, seed, self.params)
         else:

@@ -130,7 +130,10 @@ default="efficientnet_lite0"
         Number of eGANs (each a generator and a discriminator, from seeds of
         their own) trained on the same data; the score is the mean of their
         discriminators' logits. 1 is the paper's single eGAN; more lower the
-        score's variance over seeds at that many times the training cost.
+        score's variance over seeds. With features the members train together
+        as one stacked network (one step updates all, each with its own
+        batches, checkpoint and early stopping); with images one after
+        another, at that many times the training cost.
         ``"auto"``: 5 with features, 1 with images (a fit of several minutes
         on a CPU); the value used is ``n_estimators_``.
     selection_metric : {"average_precision", "f1"}, default="average_precision"

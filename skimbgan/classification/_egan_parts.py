@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_memory
 from .._core.backbones import build_seeded, split_backbone
 from .._core.egan import (
     AveragedDiscriminator,
+    EGANData,
     ImageDiscriminator,
     ImageGenerator,
     MLPDiscriminator,
@@ -229,8 +230,8 @@ def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed):
 
 
 def prefix_data(model, networks, X_major, X_minor, X_val, val_is_minority):
-    """The training loop's inputs as prefix features: ``(majority, minority,
-    validation, minority_real)`` (see :func:`~.._core.egan.train_egan`)."""
+    """The training loop's inputs as prefix features
+    (:class:`~.._core.egan.EGANData`)."""
     generator, discriminator = networks
     majority = model._prefix(discriminator, X_major, role=1)
     minority = model._prefix(generator, X_minor, role=0)
@@ -243,7 +244,7 @@ def prefix_data(model, networks, X_major, X_minor, X_val, val_is_minority):
     minority_real = None
     if model.minority_weight > 0:
         minority_real = model._prefix(discriminator, X_minor, role=1)
-    return majority, minority, validation, minority_real
+    return EGANData(majority, minority, validation, minority_real)
 
 
 def majority_holdout(train_rows, is_minority, fraction, random_state):
@@ -347,24 +348,34 @@ def augment_images(images, n_copies, seed):
 
 
 def train_members(estimator, first, build, init_seeds, train_seed, config, data):
-    """Train ``estimator.n_estimators`` eGANs on the same prefix features
-    ``data = (majority, minority, validation, minority_real)``: the first on
-    the networks ``first``, the others on ``build(seed)`` of their own
-    ``init_seeds``; each is checked (:func:`check_trained`)."""
+    """Train ``estimator.n_estimators_`` eGANs on the same prefix features
+    ``data`` (:class:`~.._core.egan.EGANData`): the first on the networks
+    ``first``, the others on ``build(seed)`` of their own ``init_seeds``;
+    each is checked (:func:`check_trained`). MLP members train together as
+    one stacked network; image members one after another, each on its own
+    seed's batches."""
     from .._core.egan import train_egan
     from .._core.random import member_seeds
 
-    majority, minority, validation, minority_real = data
     name = type(estimator).__name__
-    members, networks = [], first
-    for k, seed in enumerate(member_seeds(train_seed, estimator.n_estimators_)):
-        if k:
-            networks = build(init_seeds[k])
-        trained = train_egan(
-            *networks, majority, minority, config, estimator.device_, seed,
-            validation=validation, score_fn=selection_score(estimator.selection_metric),
-            verbose=estimator.verbose, minority_real=minority_real,
+    n_members = estimator.n_estimators_
+    seeds = member_seeds(train_seed, n_members)
+    score_fn = selection_score(estimator.selection_metric)
+
+    def train(networks, seed):
+        generators, discriminators = (list(parts) for parts in zip(*networks, strict=True))
+        return train_egan(
+            generators, discriminators, data, config, estimator.device_, seed,
+            score_fn=score_fn, verbose=estimator.verbose,
         )  # fmt: skip
-        check_trained(trained, name, estimator.learning_rate_, validation is not None)
-        members.append(trained)
+
+    if isinstance(first[0], MLPGenerator):
+        networks = [first, *(build(seed) for seed in init_seeds[1:n_members])]
+        members = train(networks, seeds[0])
+    else:
+        members = []
+        for k, seed in enumerate(seeds):
+            members += train([first if k == 0 else build(init_seeds[k])], seed)
+    for trained in members:
+        check_trained(trained, name, estimator.learning_rate_, data.validation is not None)
     return members

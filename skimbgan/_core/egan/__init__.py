@@ -3,6 +3,7 @@
 - :mod:`.networks`: the encoder-decoder generator and the discriminator, for
   feature vectors (MLPs) and for images (pretrained backbones, partly frozen).
 - :mod:`.losses`: the non-saturating BCE-with-logits losses of the paper.
+- :mod:`.stack`: several members trained as one network (stacked weights).
 - :mod:`.training`: the training loop, with checkpoint selection on held-out
   data.
 """
@@ -16,12 +17,13 @@ from .networks import (
     MLPDiscriminator,
     MLPGenerator,
 )
-from .training import EGANConfig, TrainedEGAN, batched_logits, train_egan
+from .training import EGANConfig, EGANData, TrainedEGAN, batched_logits, train_egan
 
 __all__ = [
     "AveragedDiscriminator",
     "ConvDecoder",
     "EGANConfig",
+    "EGANData",
     "ImageDiscriminator",
     "ImageGenerator",
     "MLPDiscriminator",

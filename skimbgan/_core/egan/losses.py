@@ -5,25 +5,33 @@ generator's reconstructions of minority samples fake (target 0); the
 generator G is trained with the non-saturating loss, target 1 on its own
 outputs. Each term is a mean over its own batch, so the few minority
 reconstructions weigh as much as the majority batch.
+
+Logits may carry a leading member axis (``(K, n)``, a stack of ``K`` eGANs,
+see :mod:`.stack`): every loss is then a mean over the last axis, one loss
+per member.
 """
 
-import torch
 from torch.nn import functional as F
+
+
+def _bce(logits, target):
+    """Mean BCE-with-logits of ``logits`` against a constant ``target`` over
+    the last axis."""
+    full = logits.new_full(logits.shape, float(target))
+    return F.binary_cross_entropy_with_logits(logits, full, reduction="none").mean(-1)
 
 
 def discriminator_loss(real_logits, fake_logits):
     """``BCE(1, D(majority)) + BCE(0, D(G(minority)))``."""
-    real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
-    fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
-    return real + fake
+    return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0)
 
 
 def generator_loss(fake_logits):
     """``BCE(1, D(G(minority)))``: G wants its outputs called majority."""
-    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    return _bce(fake_logits, 1.0)
 
 
 def minority_loss(minority_logits):
     """``BCE(0, D(minority))``: real minority samples called minority (the
     extension that shows the discriminator what the paper's never sees)."""
-    return F.binary_cross_entropy_with_logits(minority_logits, torch.zeros_like(minority_logits))
+    return _bce(minority_logits, 0.0)

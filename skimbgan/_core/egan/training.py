@@ -4,6 +4,11 @@ Inputs are prefix features (see :mod:`.networks`): the discriminator's prefix
 applied to the majority samples, the generator's prefix applied to the minority
 samples. The caller (the ``EGANClassifier`` wrapper) computes them once,
 chooses the validation data and turns logits into predictions.
+
+The loop trains ``K`` eGANs at once as a stack (:mod:`.stack`): one step
+updates every member, each with its own weights, batches and dropout masks,
+its own checkpoint, early stopping and divergence check. A stack of one is
+the single eGAN of the paper.
 """
 
 import math
@@ -11,11 +16,13 @@ from dataclasses import dataclass, field
 
 import torch
 
-from ..checkpoint import BestCheckpoint, frozen
+from ..checkpoint import TensorCheckpoint
 from ..history import History
+from ..optim import Adam
 from ..progress import Progress
 from ..random import make_generator, seeded
 from .losses import discriminator_loss, generator_loss, minority_loss
+from .stack import stack
 
 
 @dataclass
@@ -33,6 +40,24 @@ class EGANConfig:
     # weight of real minority samples as D's negatives (0: the paper, which
     # shows D only G's reconstructions of them)
     minority_weight: float = 0.0
+
+
+@dataclass
+class EGANData:
+    """What one fit trains on, as prefix features (tensors on any device).
+
+    ``majority``: the discriminator's prefix features of the majority training
+    samples; ``minority``: the generator's of the minority training samples;
+    ``validation``: ``(features, is_minority)`` of held-out samples (the
+    discriminator's prefix), or None; ``minority_real``: the discriminator's
+    prefix features of the same minority samples, row for row, used as D's
+    negatives with weight ``config.minority_weight`` (None without them).
+    """
+
+    majority: torch.Tensor
+    minority: torch.Tensor
+    validation: tuple | None = None
+    minority_real: torch.Tensor | None = None
 
 
 @dataclass
@@ -70,144 +95,225 @@ def batched_logits(discriminator, h, batch_size=1024):
     return torch.cat(parts) if parts else h.new_empty(0)
 
 
+@torch.no_grad()
+def _stack_logits(discriminator, h, n_members, batch_size=1024):
+    """``(K, n)`` logits of a discriminator stack for shared features ``h``."""
+    was_training = discriminator.training
+    discriminator.eval()
+    parts = [
+        discriminator.from_prefix(chunk.unsqueeze(0).expand(n_members, *chunk.shape))
+        for chunk in h.split(batch_size)
+    ]
+    discriminator.train(was_training)
+    return torch.cat(parts, dim=1)
+
+
 def _trainable(module):
     return [p for p in module.parameters() if p.requires_grad]
 
 
-def train_egan(
-    generator,
-    discriminator,
-    majority,
-    minority,
-    config,
-    device,
-    seed,
-    validation=None,
-    score_fn=None,
-    verbose=0,
-    minority_real=None,
-):
-    """Train eGAN's generator and discriminator.
+def _member_views(networks, k):
+    """Member ``k``'s trainable weights as views into the stacks' tensors."""
+    return [
+        p.detach()[k] if network.stacked else p.detach()
+        for network in networks
+        for p in _trainable(network)
+    ]
+
+
+class _Members:
+    """Book-keeping of ``K`` members trained together: history, checkpoint,
+    steps and why each stopped. A member that stopped keeps training with the
+    others (its slice of the stack costs little) but records nothing more,
+    and its kept checkpoint is what it was when it stopped."""
+
+    def __init__(self, networks, n_members, patience):
+        self.n = n_members
+        self.histories = [History() for _ in range(n_members)]
+        self.best = [
+            TensorCheckpoint(_member_views(networks, k), patience) for k in range(n_members)
+        ]
+        self.stop_reason = ["n_steps"] * n_members
+        self.steps = [0] * n_members
+        self.active = [True] * n_members
+
+    def stop(self, k, reason):
+        self.stop_reason[k] = reason
+        self.active[k] = False
+
+    @property
+    def running(self):
+        return any(self.active)
+
+
+def _batch(rows, n_rows, batch, n_members, rng, device):
+    """``(K, batch)`` row indices for the K members, or None for every row:
+    ``batch`` draws with replacement (``rows="draw"``) or a random subset of
+    ``batch`` distinct rows per member (``rows="subset"``, None when
+    ``batch`` is every row)."""
+    if rows == "draw":
+        return torch.randint(n_rows, (n_members, batch), generator=rng, device=device)
+    if batch >= n_rows:
+        return None
+    return torch.stack(
+        [torch.randperm(n_rows, generator=rng, device=device)[:batch] for _ in range(n_members)]
+    )
+
+
+def _rows(tensor, index, n_members):
+    """``tensor``'s rows for each member: ``tensor[index]`` (``(K, b, ...)``),
+    or every row for every member when ``index`` is None (no copy)."""
+    if index is None:
+        return tensor.unsqueeze(0).expand(n_members, *tensor.shape)
+    return tensor[index]
+
+
+def train_egan(generators, discriminators, data, config, device, seed, score_fn=None, verbose=0):
+    """Train ``K`` eGANs together: member ``k`` is ``generators[k]`` and
+    ``discriminators[k]``.
 
     Parameters
     ----------
-    generator, discriminator : nn.Module
+    generators, discriminators : list of nn.Module
         From :mod:`.networks`, already built (their initialisation is the
-        caller's, under a seeded RNG).
-    majority : Tensor (n_majority, ...)
-        Discriminator prefix features of the majority training samples.
-    minority : Tensor (n_minority, ...)
-        Generator prefix features of the minority training samples.
+        caller's, under a seeded RNG). MLP members are stacked into one
+        network; other networks train one at a time (a list of one).
+    data : EGANData
+        The prefix features (see :class:`EGANData`). With validation data,
+        every ``eval_every`` steps each member's discriminator scores it with
+        ``score_fn(logits, is_minority) -> float`` (higher is better); each
+        member keeps its best checkpoint and stops after ``n_iter_no_change``
+        evaluations without improvement. Without it, the networks after
+        ``n_steps`` steps are kept.
     config : EGANConfig
     device : torch.device
     seed : int
         Seeds the batches and dropout; the global RNG is restored afterwards.
-    validation : tuple (Tensor, BoolTensor), optional
-        Discriminator prefix features of held-out samples and whether each is
-        a minority sample. Every ``eval_every`` steps the discriminator scores
-        them with ``score_fn(logits, is_minority) -> float`` (higher is better);
-        the best checkpoint is kept and training stops after
-        ``n_iter_no_change`` evaluations without improvement. Without it, the
-        networks after ``n_steps`` steps are kept.
+        Each member draws its own batches and masks from these streams.
     score_fn : callable, optional
     verbose : int
-    minority_real : Tensor (n_minority, ...), optional
-        Discriminator prefix features of the same minority samples (row for
-        row), used as D's negatives with weight ``config.minority_weight``.
 
     Returns
     -------
-    TrainedEGAN
+    list of TrainedEGAN
+        One per member, with the member's own networks (the modules passed
+        in, trained, in eval mode).
     """
     cfg = config
-    rng = make_generator(seed, device)
+    n_members = len(generators)
+    generator, discriminator = stack(generators, discriminators)
     generator.to(device)
     discriminator.to(device)
-    majority = majority.to(device)
-    minority = minority.to(device)
-    use_real_minority = minority_real is not None and cfg.minority_weight > 0
-    if use_real_minority:
-        minority_real = minority_real.to(device)
+    rng = make_generator(seed, device)
+    majority = data.majority.to(device)
+    minority = data.minority.to(device)
+    minority_real = None
+    if data.minority_real is not None and cfg.minority_weight > 0:
+        minority_real = data.minority_real.to(device)
+    validation = data.validation
     if validation is not None:
         val_h, val_minority = validation[0].to(device), validation[1]
     n_major, n_minor = majority.shape[0], minority.shape[0]
     minor_batch = min(n_minor, cfg.batch_size)
 
-    opt_g = torch.optim.Adam(_trainable(generator), lr=cfg.generator_lr, betas=cfg.betas)
-    opt_d = torch.optim.Adam(_trainable(discriminator), lr=cfg.discriminator_lr, betas=cfg.betas)
-
-    history = History()
-    best = BestCheckpoint((generator, discriminator), cfg.n_iter_no_change)
-    stop_reason = "n_steps"
-    step = 0
+    g_params, d_params = _trainable(generator), _trainable(discriminator)
+    opt_g = Adam(g_params, lr=cfg.generator_lr, betas=cfg.betas)
+    opt_d = Adam(d_params, lr=cfg.discriminator_lr, betas=cfg.betas)
+    members = _Members((generator, discriminator), n_members, cfg.n_iter_no_change)
     # Dropout draws from the global RNG: seed it, and restore it afterwards.
     with seeded(seed, device), Progress(cfg.n_steps, verbose, desc="eGAN") as progress:
         generator.train()
         discriminator.train()
         for step in range(1, cfg.n_steps + 1):
-            real = majority[torch.randint(n_major, (cfg.batch_size,), generator=rng, device=device)]
-            picked = None
-            if minor_batch < n_minor:
-                picked = torch.randperm(n_minor, generator=rng, device=device)[:minor_batch]
-                source = minority[picked]
-            else:
-                source = minority  # the paper: every minority sample, every step
+            real = majority[_batch("draw", n_major, cfg.batch_size, n_members, rng, device)]
+            picked = _batch("subset", n_minor, minor_batch, n_members, rng, device)
+            # G's reconstructions, once: D learns from them detached, then G
+            # learns through the updated D (G has not changed in between).
+            fake = generator(_rows(minority, picked, n_members))
 
             # D: majority is real, G(minority) is fake.
-            with torch.no_grad():
-                fake = generator(source)
             real_logits = discriminator.from_prefix(real)
-            fake_logits = discriminator(fake)
+            fake_logits = discriminator(fake.detach())
             loss_d = discriminator_loss(real_logits, fake_logits)
-            if use_real_minority:
-                rows = minority_real if picked is None else minority_real[picked]
+            if minority_real is not None:
+                rows = _rows(minority_real, picked, n_members)
                 loss_d = loss_d + cfg.minority_weight * minority_loss(
                     discriminator.from_prefix(rows)
                 )
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
+            opt_d.step(torch.autograd.grad(loss_d.sum(), d_params))
 
-            # G: make D call its reconstructions majority.
-            with frozen(discriminator):
-                loss_g = generator_loss(discriminator(generator(source)))
-                opt_g.zero_grad(set_to_none=True)
-                loss_g.backward()
-                opt_g.step()
+            # G: make D call its reconstructions majority (D's weights get
+            # no gradient: only G's are asked for).
+            loss_g = generator_loss(discriminator(fake))
+            opt_g.step(torch.autograd.grad(loss_g.sum(), g_params))
 
-            values = {}
+            rows = [{} for _ in range(n_members)]
             if step % cfg.log_every == 0 or step == cfg.n_steps:
-                values = dict(
-                    discriminator_loss=loss_d.item(),
-                    generator_loss=loss_g.item(),
-                    real_logit=real_logits.mean().item(),
-                    fake_logit=fake_logits.mean().item(),
-                )
-                if not all(math.isfinite(v) for v in values.values()):
-                    history.record(step=step, **values)
-                    stop_reason = "diverged"
-                    break
+                _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits)
             if validation is not None and (step % cfg.eval_every == 0 or step == cfg.n_steps):
-                score = float(score_fn(batched_logits(discriminator, val_h), val_minority))
-                values["validation_score"] = score
-                best.update(score, step)
-            if values:
-                history.record(step=step, **values)
-            progress.update(
-                1, **{k: v for k, v in values.items() if k != "real_logit" and k != "fake_logit"}
-            )
-            if best.exhausted:
-                stop_reason = "n_iter_no_change"
+                logits = _stack_logits(discriminator, val_h, n_members)
+                for k in range(n_members):
+                    if members.active[k]:
+                        score = float(score_fn(logits[k], val_minority))
+                        rows[k]["validation_score"] = score
+                        members.best[k].update(score, step)
+            for k in range(n_members):
+                if rows[k]:
+                    members.histories[k].record(step=step, **rows[k])
+                if members.active[k]:
+                    members.steps[k] = step
+                    if members.best[k].exhausted:
+                        members.stop(k, "n_iter_no_change")
+            progress.update(1, **{k: v for k, v in rows[0].items() if not k.endswith("_logit")})
+            if not members.running:
                 break
-    kept = best.restore()
-    generator.eval()
-    discriminator.eval()
-    return TrainedEGAN(
-        generator,
-        discriminator,
-        history.as_dict(),
-        best_step=best.position if kept else step,
-        best_score=best.score if kept else math.nan,
-        n_steps=step,
-        stop_reason=stop_reason,
-    )
+    return _trained(generators, discriminators, generator, discriminator, members)
+
+
+def _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits):
+    """Fill each active member's history row with its losses and mean logits
+    (one transfer to the host); a member whose values are not all finite
+    has diverged and stops there."""
+    values = torch.stack(
+        [loss_d, loss_g, real_logits.mean(-1), fake_logits.mean(-1)], dim=1
+    ).detach()
+    values = values.double().cpu().numpy()
+    for k, row in enumerate(rows):
+        if not members.active[k]:
+            continue
+        row.update(
+            discriminator_loss=values[k, 0],
+            generator_loss=values[k, 1],
+            real_logit=values[k, 2],
+            fake_logit=values[k, 3],
+        )
+        if not math.isfinite(values[k].sum()):
+            members.histories[k].record(step=step, **row)
+            row.clear()
+            members.steps[k] = step
+            members.stop(k, "diverged")
+
+
+def _trained(generators, discriminators, generator, discriminator, members):
+    """Each member's kept checkpoint, written back into its own networks."""
+    kept = [best.restore() for best in members.best]
+    device = next(generator.parameters()).device
+    generators = generator.write_to([g.to(device) for g in generators])
+    discriminators = discriminator.write_to([d.to(device) for d in discriminators])
+    out = []
+    for k in range(members.n):
+        generators[k].eval()
+        discriminators[k].eval()
+        best = members.best[k]
+        out.append(
+            TrainedEGAN(
+                generators[k],
+                discriminators[k],
+                members.histories[k].as_dict(),
+                best_step=best.position if kept[k] else members.steps[k],
+                best_score=best.score if kept[k] else math.nan,
+                n_steps=members.steps[k],
+                stop_reason=members.stop_reason[k],
+            )
+        )
+    return out
