@@ -258,3 +258,44 @@ def test_the_docs_tuned_tables_are_those_of_the_committed_summaries(profile):
     assert len(rows) >= 30
     missing = [row for row in rows if row not in docs]
     assert not missing, missing
+
+
+def test_cost_table_has_a_row_per_estimator_with_its_ratios(tmp_path):
+    """benchmarks.cost end to end on one estimator, one repeat: the
+    reference, both baselines and the estimator, each ratio computed from
+    the times of the same run."""
+    import pandas as pd
+
+    from benchmarks import cost
+
+    out = tmp_path / "cost.md"
+    cost.main(["--repeats", "1", "--only", "paper", "--out", str(out)])
+    rows = pd.read_csv(tmp_path / "cost.csv")
+    assert list(rows["estimator"]) == [
+        "reference workload (1,000 MLP steps)",
+        "tuned threshold (baseline)",
+        "tuned threshold (baseline)",
+        "EGANClassifier(paper's settings)",
+    ]
+    assert (rows["fit_seconds"] > 0).all()
+    reference, egan = rows["fit_seconds"].iloc[0], rows.iloc[3]
+    baseline = rows[
+        (rows["estimator"] == "tuned threshold (baseline)") & (rows["table"] == egan["table"])
+    ]
+    assert egan["x_reference"] == pytest.approx(egan["fit_seconds"] / reference)
+    assert egan["x_baseline"] == pytest.approx(
+        egan["fit_seconds"] / baseline["fit_seconds"].iloc[0]
+    )
+    assert egan["grid_seconds"] > 0
+    assert "reference workload" in out.read_text()
+
+
+def test_cost_grids_name_real_parameters_and_profile_reports_entries(capsys):
+    from benchmarks import cost
+
+    for _, make, grid in cost.estimators("cpu").values():
+        make().set_params(**{key: values[0] for key, values in grid.items()})
+    cost.threshold_baseline().set_params(**{k: v[0] for k, v in cost.BASELINE_GRID.items()})
+    cost.main(["--profile", "--only", "paper", "--top", "5"])
+    text = capsys.readouterr().out
+    assert "### EGANClassifier(paper's settings)" in text and "tottime" in text

@@ -140,3 +140,78 @@ def test_a_model_fitted_on_a_missing_device_loads_on_the_cpu(binary_data):
         loaded = pickle.loads(pickle.dumps(clf))
         assert loaded.device_ == torch.device("cpu")
         np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+
+
+@pytest.mark.parametrize("kind", ["array", "series"])
+def test_labels_of_mixed_types_get_a_clear_message(kind):
+    """An object array of ints and strings cannot be sorted into classes:
+    every estimator says so, instead of calling it a regression target."""
+    import pandas as pd
+
+    from skimbgan import EGANClassifier, PolarityGANClassifier, PolarityGANSampler
+
+    X = np.random.RandomState(0).randn(40, 3)
+    y = np.array([1] * 30 + ["a"] * 10, dtype=object)
+    y = pd.Series(y) if kind == "series" else y
+    images = np.random.RandomState(0).rand(40, 8, 8).astype(np.float32)
+    calls = [
+        lambda: EGANClassifier(n_steps=2).fit(X, y),
+        lambda: PolarityGANSampler(n_steps=2).fit_resample(X, y),
+        lambda: PolarityGANClassifier(n_epochs=1).fit(images, y),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="mixes labels of different types \\(int, str\\)"):
+            call()
+    # a list is numpy's to convert: every label becomes a string, as in scikit-learn
+    fitted = EGANClassifier(n_steps=2, device="cpu").fit(X, [1] * 30 + ["a"] * 10)
+    assert list(fitted.classes_) == ["1", "a"]
+
+
+def test_importing_and_using_the_package_under_python_OO():
+    """``python -OO`` strips docstrings: the estimators still import and fit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, skimbgan\n"
+        "assert skimbgan.EGANClassifier.__doc__ is None\n"
+        "X = np.random.RandomState(0).randn(60, 3); y = np.r_[np.zeros(50), np.ones(10)]\n"
+        "skimbgan.EGANClassifier(n_steps=3, device='cpu').fit(X, y).predict(X)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_a_dataframe_fit_raises_no_feature_name_warning():
+    """The fit's own scoring of its held-out rows must not warn that X lost
+    the feature names it was fitted with."""
+    import warnings
+
+    import pandas as pd
+
+    from skimbgan import EGANClassifier
+
+    X = pd.DataFrame(np.random.RandomState(0).randn(200, 4), columns=list("abcd"))
+    y = np.r_[np.zeros(170), np.ones(30)]
+    for contamination in ("f1", 0.1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = EGANClassifier(n_steps=10, contamination=contamination, device="cpu")
+            model.fit(X, y).predict(X)
+        assert model.cutoff_ in {"f1", "quantile"}
+
+
+@pytest.mark.parametrize("kind", [object, int])
+def test_egan_features_of_other_dtypes_are_read_as_float64(binary_data, kind):
+    """Object (and integer) input becomes float64, not float32: at magnitude
+    1e-300 float32 held only zeros, and every row got the same score."""
+    X, y = binary_data
+    X_in = (X * 1e-300).astype(object) if kind is object else np.round(X * 1e6).astype(np.int64)
+    clf = EGANClassifier(**FAST_EGAN, random_state=0).fit(X_in, y)
+    scores = clf.score_samples(X_in)
+    assert np.unique(scores).size > 10
+    as_float = X_in.astype(np.float64)
+    reference = EGANClassifier(**FAST_EGAN, random_state=0).fit(as_float, y)
+    np.testing.assert_array_equal(scores, reference.score_samples(as_float))

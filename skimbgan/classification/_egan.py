@@ -371,7 +371,11 @@ default="efficientnet_lite0"
             The logits; higher means more like the majority.
         """
         check_is_fitted(self, "discriminator_")
-        X = self._check_X(X, reset=False)
+        return self._score_checked(self._check_X(X, reset=False))
+
+    def _score_checked(self, X):
+        """``score_samples`` of an ``X`` already checked (the fit's own calls
+        on its training and validation data, which lost their feature names)."""
         h = self._prefix(self.discriminator_, X, role=1)
         logits = batched_logits(self.discriminator_, h.to(self.device_))
         return logits.double().cpu().numpy()

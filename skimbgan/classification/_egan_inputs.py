@@ -18,14 +18,14 @@ class EGANInputsMixin:
     def _check_X(self, X, reset):
         if self.input_type == "features":
             return validate_data(
-                self, X, reset=reset, accept_sparse=False, dtype=[np.float32, np.float64]
+                self, X, reset=reset, accept_sparse=False, dtype=[np.float64, np.float32]
             )
         return check_image_input(self, X, self.channel_axis, reset)
 
     def _check_X_y(self, X, y):
         if self.input_type == "features":
             return validate_data(
-                self, X, y, reset=True, accept_sparse=False, dtype=[np.float32, np.float64]
+                self, X, y, reset=True, accept_sparse=False, dtype=[np.float64, np.float32]
             )
         X = self._check_X(X, reset=True)
         return X, check_labels(y, X.shape[0])

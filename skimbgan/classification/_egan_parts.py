@@ -271,11 +271,11 @@ def cutoff(model, X, X_val, val_is_minority, cutoff_rows, prevalence):
     if contamination is None:
         return 0.0, "zero"
     if contamination == "f1" and X_val is not None:
-        return f1_cutoff(model.score_samples(X_val), val_is_minority), "f1"
+        return f1_cutoff(model._score_checked(X_val), val_is_minority), "f1"
     if contamination == "f1":
         contamination = prevalence
     held_out = X[cutoff_rows] if cutoff_rows is not None else X_val[~val_is_minority]
-    return float(np.quantile(model.score_samples(held_out), contamination)), "quantile"
+    return float(np.quantile(model._score_checked(held_out), contamination)), "quantile"
 
 
 def f1_cutoff(scores, is_minority):

@@ -18,6 +18,7 @@ from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._params import COMMON, CONVEX_GAN
 from ..utils._random import named_seeds
+from ..utils._validation import check_label_types
 from ._categories import CATEGORY_RULES
 from ._generation import GenerationMixin
 from ._inputs import categorical_positions, float_frame, input_kind, two_dimensional
@@ -299,6 +300,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             The input kind and dtype of ``y``.
         """
+        check_label_types(y)
         if self.categorical_features is not None:
             self._validate_params()
             table = two_dimensional(X)

@@ -29,7 +29,10 @@ device_ : torch.device
 
 
 def fill_doc(cls):
-    """Replace the ``$NAME`` lines of ``cls.__doc__`` by the shared pieces."""
+    """Replace the ``$NAME`` lines of ``cls.__doc__`` by the shared pieces
+    (nothing to do where ``python -OO`` removed the docstrings)."""
+    if cls.__doc__ is None:
+        return cls
     lines = []
     for line in cls.__doc__.splitlines():
         token = line.strip()

@@ -7,8 +7,28 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d
 from ._warnings import warn
 
 
+def check_label_types(y):
+    """Refuse an object array (or Series) of labels that mixes strings with
+    other types (``np.array([1, "a"], dtype=object)``): such labels cannot be
+    sorted into classes, and scikit-learn's own message for them ("Unknown
+    label type: unknown ... regression target") points elsewhere. A list is
+    left to numpy, which makes every label a string, as scikit-learn does."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or getattr(dtype, "kind", None) != "O":
+        return
+    values = np.asarray(y, dtype=object).ravel()
+    strings = np.fromiter((isinstance(v, str) for v in values), bool, values.size)
+    if strings.any() and not strings.all():
+        kinds = sorted({type(v).__name__ for v in values})
+        raise ValueError(
+            f"y mixes labels of different types ({', '.join(kinds)}): every class label "
+            "must be of one type, for example all strings (y.astype(str)) or all numbers."
+        )
+
+
 def check_labels(y, n_samples):
     """``y`` as a 1-D array of classification labels for ``n_samples`` rows."""
+    check_label_types(y)
     y = column_or_1d(y, warn=True)
     check_consistent_length(np.empty(n_samples), y)
     check_classification_targets(y)
@@ -21,6 +41,7 @@ def check_binary_target(y, minority_class, name):
     Raises a ValueError naming the estimator ``name`` for anything but exactly
     two classes, and when ``minority_class`` names a class that is not in ``y``.
     """
+    check_label_types(y)
     check_classification_targets(y)
     classes, y_index = np.unique(y, return_inverse=True)
     if classes.shape[0] < 2:
