@@ -151,6 +151,46 @@ def test_a_rerun_resumes_from_the_cache(csv_path, tmp_path, monkeypatch):
     assert len(pd.read_csv(out / "results.csv")) == 6
 
 
+def test_a_clone_resumes_from_the_packed_runs_alone(csv_path, tmp_path, monkeypatch):
+    """The packed file is all a repository keeps of a run: without the cache
+    folder, a re-run fits nothing and writes the same results."""
+    import shutil
+
+    out = tmp_path / "out"
+    assert run_cli(csv_path, out, "--methods", "none,smote") == 0
+    packed = (out / "runs.jsonl.gz").read_bytes()
+    first = pd.read_csv(out / "results.csv")
+    shutil.rmtree(out / "cache")
+    calls = []
+    original = _run.run_task
+    monkeypatch.setattr(_run, "run_task", lambda *a, **k: calls.append(1) or original(*a, **k))
+    assert run_cli(csv_path, out, "--methods", "none,smote") == 0
+    assert calls == []
+    pd.testing.assert_frame_equal(pd.read_csv(out / "results.csv"), first)
+    # the same runs pack to the same bytes (sorted, no time stamp)
+    assert (out / "runs.jsonl.gz").read_bytes() == packed
+    # a run with another method adds its rows and keeps the others
+    assert run_cli(csv_path, out, "--methods", "none,smote,threshold") == 0
+    assert len(calls) == 2
+    assert len(_run.load_packed(str(out / "cache"))) == 6
+
+
+def test_a_run_of_one_method_writes_its_summary(csv_path, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli(csv_path, out, "--methods", "threshold") == 0
+    assert len(pd.read_csv(out / "results.csv")) == 2
+    assert "threshold" in (out / "summary.md").read_text()
+
+
+def test_packing_keeps_every_run_and_is_written_whole(tmp_path):
+    cache = tmp_path / "cache"
+    _run.write_packed(str(cache), {"b": {"x": 1}, "a": {"x": 2}})
+    _run.write_packed(str(cache), {"c": {"x": 3}, "a": {"x": 4}})
+    assert _run.load_packed(str(cache)) == {"a": {"x": 4}, "b": {"x": 1}, "c": {"x": 3}}
+    assert sorted(os.listdir(tmp_path)) == ["runs.jsonl.gz"]  # no temporary file left
+    assert _run.load_packed(str(tmp_path / "elsewhere" / "cache")) == {}
+
+
 def test_an_interrupted_run_keeps_its_rows_and_resumes(csv_path, tmp_path, monkeypatch):
     out = tmp_path / "out"
     original = _run.run_task
@@ -165,6 +205,7 @@ def test_an_interrupted_run_keeps_its_rows_and_resumes(csv_path, tmp_path, monke
     monkeypatch.setattr(_run, "run_task", interrupt_third)
     assert run_cli(csv_path, out, "--methods", "none,smote,class_weight") == 130
     assert len(pd.read_csv(out / "results.csv")) == 2
+    assert len(_run.load_packed(str(out / "cache"))) == 2  # packed on interruption too
     assert "interrupted" in (out / "summary.md").read_text()
     monkeypatch.setattr(_run, "run_task", original)
     assert run_cli(csv_path, out, "--methods", "none,smote,class_weight") == 0

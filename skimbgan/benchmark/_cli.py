@@ -150,7 +150,10 @@ def run(args, methods, classifiers, plan):
     )
     plan.n_tasks = len(tasks)
     cache_dir = os.path.join(args.out, "cache")
-    done = sum(os.path.exists(os.path.join(cache_dir, t.key + ".json")) for t in tasks)
+    packed = _run.load_packed(cache_dir)
+    done = sum(
+        t.key in packed or os.path.exists(os.path.join(cache_dir, t.key + ".json")) for t in tasks
+    )
     if args.n_jobs is None:  # worker start-up costs more than it saves on a few runs
         cores = os.cpu_count() or 1
         args.n_jobs = cores if len(tasks) - done > 4 * cores else 1

@@ -8,8 +8,16 @@ fold at the data's real prevalence. A finished run is written at once to
 and a re-run with the same ``--out`` resumes. The key covers the data, the
 split, the method with its parameters, the classifier, the versions of the
 libraries and, for skimbgan's own methods, a hash of their source code.
+
+When a benchmark ends (or is interrupted), every run it knows is also packed
+into one file, ``out/runs.jsonl.gz`` (one JSON line per run, sorted by key,
+gzip without a time stamp, so the same runs give the same bytes). That file
+is what a repository keeps of a run, instead of thousands of small files: a
+re-run reads it first, so a long benchmark resumes on another machine from a
+clone.
 """
 
+import gzip
 import hashlib
 import json
 import os
@@ -260,12 +268,47 @@ def _run_one(task, dataset, train, test, device, threads=None):
     return task, row
 
 
-def load_cached(task, cache_dir):
+def load_cached(task, cache_dir, packed=None):
+    """The cached row of ``task``: its file in ``cache_dir``, else its entry
+    in ``packed`` (a dict from :func:`load_packed`), else None."""
     path = os.path.join(cache_dir, task.key + ".json")
     if not os.path.exists(path):
-        return None
+        return (packed or {}).get(task.key)
     with open(path) as f:
         return json.load(f)
+
+
+#: The packed runs of a benchmark, beside its ``cache`` folder.
+PACKED = "runs.jsonl.gz"
+
+
+def packed_path(cache_dir):
+    return os.path.join(os.path.dirname(os.path.normpath(cache_dir)), PACKED)
+
+
+def load_packed(cache_dir):
+    """``{key: row}`` of the packed runs beside ``cache_dir`` (empty if none)."""
+    path = packed_path(cache_dir)
+    if not os.path.exists(path):
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        entries = (json.loads(line) for line in f if line.strip())
+        return {entry["key"]: entry["row"] for entry in entries}
+
+
+def write_packed(cache_dir, rows_by_key):
+    """Pack ``rows_by_key`` with the runs already packed beside ``cache_dir``
+    (none is dropped) into :data:`PACKED`, written whole or not at all."""
+    merged = {**load_packed(cache_dir), **rows_by_key}
+    path = packed_path(cache_dir)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
+            for key in sorted(merged):
+                line = json.dumps({"key": key, "row": merged[key]})
+                f.write((line + "\n").encode("utf-8"))
+    os.replace(tmp, path)
+    return path
 
 
 def execute(
@@ -285,13 +328,15 @@ def execute(
 
     os.makedirs(cache_dir, exist_ok=True)
     by_name = {d.name: d for d in datasets}
-    rows, todo = [], []
+    packed = load_packed(cache_dir)
+    rows, todo, finished = [], [], {}
     for task in tasks:
-        cached = load_cached(task, cache_dir)
+        cached = load_cached(task, cache_dir, packed)
         if cached is None:
             todo.append(task)
         else:
             rows.append(cached)
+            finished[task.key] = cached
     interrupted = False
     bar = tqdm(total=len(tasks), initial=len(rows), disable=not progress, desc="benchmark")
     backend = contextlib.nullcontext()
@@ -314,6 +359,7 @@ def execute(
             for task, row in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs):
                 _write_cached(row, task, cache_dir)
                 rows.append(row)
+                finished[task.key] = row
                 bar.set_postfix_str(f"{row['dataset']} {row['method']} {row['classifier']}")
                 bar.update(1)
     except KeyboardInterrupt:
@@ -322,4 +368,6 @@ def execute(
         bar.close()
         if client is not None:
             client.close()
+        if finished:
+            write_packed(cache_dir, finished)
     return rows, interrupted

@@ -98,7 +98,9 @@ def over_splits(scores, reference, repeats, rope=ROPE):
                 p_worse=float(probs[2]),
             )
         )
-    return pd.DataFrame(rows).set_index("method")
+    columns = ["method", "mean_difference", "sd_over_splits", "p_better", "p_equivalent"]
+    # no other method to compare (a run of one method): an empty table
+    return pd.DataFrame(rows, columns=[*columns, "p_worse"]).set_index("method")
 
 
 def split_scores(rows, metric):

@@ -1,0 +1,243 @@
+"""What a fit costs: each estimator against a fixed torch workload and its baseline.
+
+Every figure is a median over ``--repeats`` fits on fixed synthetic data
+(``make_classification``, seed 0), timed in this one process beside:
+
+- the *reference workload*: 1,000 Adam steps of a small torch MLP
+  (20 -> 128 -> 128 -> 1, LeakyReLU, batch 128, binary cross-entropy) on a
+  2,000 x 20 table. It says how fast this machine runs small torch work, so a
+  ratio to it carries over between machines where seconds do not;
+- the *baseline* the estimator competes with in ``skimbgan benchmark``: a
+  logistic regression with a tuned decision threshold
+  (``TunedThresholdClassifierCV``, F1, 5-fold) for the classifiers and for the
+  sampler (``polarity+threshold`` against ``threshold``).
+
+Then each estimator's ``GridSearchCV`` over a small grid (2 candidates x 3
+folds, one job), the way a user would tune it. Measurements take turns within
+each repeat (reference, baseline, estimator, ...), so drift on a shared
+machine reaches all of them alike.
+
+``--profile`` prints, for one fit of each estimator, the top entries of
+Python's profiler by own time: where the time goes.
+
+    python -m benchmarks.cost                           # 3 repeats
+    python -m benchmarks.cost --repeats 5 --out benchmarks/results/cost.md
+    python -m benchmarks.cost --profile --only egan     # where eGAN's fit spends its time
+    python -m benchmarks.cost --device cuda             # the GAN fits on a GPU
+"""
+
+import cProfile
+import io
+import pstats
+import statistics
+import time
+
+from ._harness import Report, parser
+
+
+def reference_workload(seed=0):
+    """Seconds of 1,000 Adam steps of a 20-128-128-1 MLP at batch 128."""
+    import torch
+    from torch import nn
+
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(2000, 20, generator=generator)
+    y = (X[:, 0] > 0).float()
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        net = nn.Sequential(
+            nn.Linear(20, 128), nn.LeakyReLU(0.2), nn.Linear(128, 128), nn.LeakyReLU(0.2),
+            nn.Linear(128, 1),
+        )  # fmt: skip
+    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3)
+    start = time.perf_counter()
+    for _ in range(1000):
+        rows = torch.randint(2000, (128,), generator=generator)
+        loss = nn.functional.binary_cross_entropy_with_logits(net(X[rows]).squeeze(1), y[rows])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return time.perf_counter() - start
+
+
+def tables():
+    """The fixed data: ``{"2000x20": (X, y), "482x8": (X, y)}`` (5% and about
+    10% minority): a mid-sized table and one of a few hundred rows."""
+    from sklearn.datasets import make_classification
+
+    big = make_classification(
+        n_samples=2000, n_features=20, n_informative=8, weights=[0.95], random_state=0
+    )
+    small = make_classification(
+        n_samples=482, n_features=8, n_informative=5, weights=[0.9], random_state=0
+    )
+    return {"2000x20": big, "482x8": small}
+
+
+def threshold_baseline():
+    """The tuned threshold: logistic regression, F1-best cut-off (5-fold)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import TunedThresholdClassifierCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return TunedThresholdClassifierCV(
+        make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)), scoring="f1"
+    )
+
+
+def estimators(device):
+    """``{name: (table, make_estimator, grid)}``: what is timed, on which
+    table, and the small grid of its GridSearchCV."""
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import TunedThresholdClassifierCV
+    from sklearn.preprocessing import StandardScaler
+
+    from skimbgan import EGANClassifier, PolarityGANSampler
+
+    def egan(**params):
+        return lambda: EGANClassifier(device=device, random_state=0, **params)
+
+    def polarity_threshold():
+        return TunedThresholdClassifierCV(
+            make_pipeline(
+                StandardScaler(),
+                PolarityGANSampler(device=device, random_state=0),
+                LogisticRegression(max_iter=2000),
+            ),
+            scoring="f1",
+        )
+
+    paper = dict(minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1)
+    return {
+        "EGANClassifier() defaults": ("2000x20", egan(), {"minority_weight": [1.0, 2.0]}),
+        "EGANClassifier(paper's settings)": ("2000x20", egan(**paper), {"dropout": [0.2, 0.3]}),
+        "polarity+threshold (PolarityGANSampler)": (
+            "482x8",
+            polarity_threshold,
+            {"estimator__polaritygansampler__n_steps": [500, 1000]},
+        ),
+    }
+
+
+BASELINE_GRID = {"estimator__logisticregression__C": [0.1, 1.0]}
+
+
+def timed(make, X, y):
+    start = time.perf_counter()
+    make().fit(X, y)
+    return time.perf_counter() - start
+
+
+def grid_seconds(make, grid, X, y):
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    search = GridSearchCV(make(), grid, cv=StratifiedKFold(3), scoring="average_precision")
+    start = time.perf_counter()
+    search.fit(X, y)
+    return time.perf_counter() - start
+
+
+def profile(name, make, X, y, top):
+    """The ``top`` entries of cProfile by own time for one fit of ``make()``."""
+    profiler = cProfile.Profile()
+    model = make()
+    profiler.enable()
+    model.fit(X, y)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
+    stats.print_stats(top)
+    lines = out.getvalue().strip().splitlines()
+    keep = [line for line in lines if line.strip()][-(top + 1) :]
+    return f"### {name}\n\n```\n" + "\n".join(keep) + "\n```\n"
+
+
+def main(argv=None):
+    p = parser(__doc__)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--no-grid", action="store_true", help="skip the GridSearchCV timings")
+    p.add_argument("--profile", action="store_true", help="profile one fit of each estimator")
+    p.add_argument("--top", type=int, default=15, help="profiler entries per estimator")
+    p.add_argument("--only", help="estimators whose name contains this (case-insensitive)")
+    args = p.parse_args(argv)
+    report = Report("cost", argv, args.out)
+    data = tables()
+    chosen = {
+        name: spec
+        for name, spec in estimators(args.device).items()
+        if not args.only or args.only.lower() in name.lower()
+    }
+    if args.profile:
+        body = "\n".join(
+            profile(name, make, *data[table], args.top) for name, (table, make, _) in chosen.items()
+        )
+        report.write(
+            "Top entries of Python's profiler (own time), one fit each.", body, args.device
+        )
+        return
+
+    times = {"reference": [], **{f"threshold {t}": [] for t in data}, **{n: [] for n in chosen}}
+    for _ in range(args.repeats):
+        times["reference"].append(reference_workload())
+        for table, (X, y) in data.items():
+            times[f"threshold {table}"].append(timed(threshold_baseline, X, y))
+        for name, (table, make, _) in chosen.items():
+            times[name].append(timed(make, *data[table]))
+    med = {key: statistics.median(values) for key, values in times.items()}
+    grids = {}
+    if not args.no_grid:
+        for table, (X, y) in data.items():
+            grids[f"threshold {table}"] = grid_seconds(threshold_baseline, BASELINE_GRID, X, y)
+        for name, (table, make, grid) in chosen.items():
+            grids[name] = grid_seconds(make, grid, *data[table])
+
+    rows = [
+        dict(
+            estimator="reference workload (1,000 MLP steps)",
+            table="2000x20",
+            fit_seconds=med["reference"],
+            x_reference=1.0,
+            x_baseline=float("nan"),
+            grid_seconds=float("nan"),
+        )
+    ]
+    for table in data:
+        key = f"threshold {table}"
+        rows.append(
+            dict(
+                estimator="tuned threshold (baseline)",
+                table=table,
+                fit_seconds=med[key],
+                x_reference=med[key] / med["reference"],
+                x_baseline=1.0,
+                grid_seconds=grids.get(key, float("nan")),
+            )
+        )
+    for name, (table, _, _) in chosen.items():
+        rows.append(
+            dict(
+                estimator=name,
+                table=table,
+                fit_seconds=med[name],
+                x_reference=med[name] / med["reference"],
+                x_baseline=med[name] / med[f"threshold {table}"],
+                grid_seconds=grids.get(name, float("nan")),
+            )
+        )
+    import pandas as pd
+
+    table = pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3g")
+    settings = (
+        f"Median of {args.repeats} fits each, taking turns within each repeat; ratios to the "
+        "reference workload and to the tuned-threshold baseline on the same table, measured in "
+        "the same run. GridSearchCV: 2 candidates x 3 folds, one job, one run. Tables: "
+        "make_classification 2000 x 20 (5% minority) and 482 x 8 (10% minority), seed 0."
+    )
+    report.write(settings, table, args.device, rows=rows)
+
+
+if __name__ == "__main__":
+    main()
