@@ -9,6 +9,7 @@ import contextlib
 
 import torch
 
+#: Seeds are drawn below this bound (numpy's and torch's seeds accept it).
 MAX_SEED = 2**31 - 1
 
 

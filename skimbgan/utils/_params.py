@@ -59,13 +59,3 @@ MEMORY = [None, str, joblib.Memory]
 def positive_int(low=1):
     """Integers from ``low`` up."""
     return [Interval(numbers.Integral, low, None, closed="left")]
-
-
-def positive_real():
-    """Reals above 0."""
-    return [Interval(numbers.Real, 0, None, closed="neither")]
-
-
-def non_negative_real():
-    """Reals from 0 up."""
-    return [Interval(numbers.Real, 0, None, closed="left")]

@@ -4,8 +4,7 @@ from collections import namedtuple
 
 from sklearn.utils import check_random_state
 
-#: Seeds are drawn below this bound (numpy's and torch's seeds accept it).
-MAX_SEED = 2**31 - 1
+from .._core.random import MAX_SEED  # seeds are drawn below it
 
 
 def named_seeds(random_state, names):
