@@ -88,6 +88,7 @@ OWN_CODE = {
         "_core/egan",
         "_core/backbones.py",
         "_core/layers.py",
+        "_core/optim.py",
         "_core/checkpoint.py",
         "_core/random.py",
         "_core/device.py",
