@@ -7,6 +7,8 @@
 #                           example executed, warnings as errors, then check its internal
 #                           links (docs/_build/html/index.html)
 #   bash dev.sh lint        ruff's lint and format checks (the pinned ruff)
+#   bash dev.sh package     build the sdist and, from it, the wheel (dist/); install the
+#                           wheel alone into a fresh folder and smoke-test it from there
 #   bash dev.sh test-min    the tests against the lowest versions pyproject.toml allows,
 #                           in a fresh virtual environment (.venv-min)
 # All are safe to re-run: pip skips what is already installed. Run them inside a
@@ -72,6 +74,18 @@ lint)
     "$PYTHON" -m ruff check . "$@"
     "$PYTHON" -m ruff format --check . "$@"
     ;;
+package)
+    shift
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check build
+    rm -rf dist
+    "$PYTHON" -m build --outdir dist . >/dev/null   # the sdist, then the wheel built from it
+    ls dist
+    target=$(mktemp -d)
+    # the wheel alone (its dependencies are this environment's), imported from outside the tree
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --target "$target" dist/*.whl
+    (cd "$target" && PYTHONPATH="$target" "$PYTHON" "$OLDPWD/.ci/smoke.py" "$target")
+    rm -rf "$target"
+    ;;
 test-min)
     shift
     # the floors of pyproject.toml, installed exactly, in a virtual environment of their own
@@ -81,7 +95,7 @@ test-min)
     .venv-min/bin/python -m pytest -p no:cacheprovider "$@"
     ;;
 *)
-    echo "usage: bash dev.sh {test|benchmark|docs|lint|test-min} [extra arguments]" >&2
+    echo "usage: bash dev.sh {test|benchmark|docs|lint|package|test-min} [extra arguments]" >&2
     exit 2
     ;;
 esac
