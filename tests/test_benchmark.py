@@ -454,3 +454,12 @@ def test_the_papers_egan_is_a_method_spec_away():
         "learning_rate": 0.0001,
         "n_estimators": 1,
     }
+
+
+def test_help_says_what_every_method_is(capsys):
+    bases = {name for name in _methods.valid_method_names() if "+" not in name}
+    assert bases == set(_methods.DESCRIPTIONS)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "brf               imbalanced-learn's BalancedRandomForestClassifier" in text

@@ -40,7 +40,7 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="skimbgan benchmark",
         description=DESCRIPTION,
-        epilog=EPILOG,
+        epilog=_methods.method_help() + "\n\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(

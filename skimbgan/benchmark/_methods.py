@@ -33,6 +33,22 @@ ENSEMBLES = {
     "rusboost": ("imblearn.ensemble", "RUSBoostClassifier"),
 }
 PLAIN = ("none", "class_weight", "threshold", "egan", *ENSEMBLES)
+#: What each method is, for ``--help``.
+DESCRIPTIONS = {
+    "none": "the classifier as it is",
+    "class_weight": "the classifier with class_weight='balanced'",
+    "threshold": "the classifier, its decision threshold tuned in the training fold",
+    "egan": "skimbgan's EGANClassifier (a classifier of its own)",
+    "brf": "imbalanced-learn's BalancedRandomForestClassifier",
+    "easy_ensemble": "imbalanced-learn's EasyEnsembleClassifier",
+    "balanced_bagging": "imbalanced-learn's BalancedBaggingClassifier",
+    "rusboost": "imbalanced-learn's RUSBoostClassifier",
+    "random": "RandomOverSampler, then the classifier",
+    "smote": "SMOTE, then the classifier",
+    "borderline": "BorderlineSMOTE, then the classifier",
+    "adasyn": "ADASYN, then the classifier",
+    "polarity": "skimbgan's PolarityGANSampler, then the classifier",
+}
 #: Methods that are classifiers themselves: ``--classifiers`` does not apply.
 OWN_CLASSIFIERS = ("egan", *ENSEMBLES)
 ALIASES = {
@@ -114,6 +130,19 @@ CLASSIFIER_ALIASES = {
     "gradient_boosting": "hgb",
 }
 DEFAULT_METHODS = "none,class_weight,threshold,smote,smote+threshold,polarity,polarity+threshold"
+
+
+def method_help():
+    """The ``--help`` lines that say what each method is."""
+    width = max(map(len, DESCRIPTIONS))
+    lines = [f"  {name:<{width}}  {text}" for name, text in DESCRIPTIONS.items()]
+    return "\n".join(
+        [
+            "methods (a sampler or a classifier of its own + '+threshold': then a tuned threshold;",
+            "parameters after a colon, e.g. polarity:n_steps=2000):",
+            *lines,
+        ]
+    )
 
 
 def valid_method_names():
