@@ -18,8 +18,11 @@ import os
 import time
 import warnings
 
+from skimbgan import EGANClassifier
 from skimbgan.benchmark import OWN_CODE, code_fingerprint, make_classifier, make_sampler, scores
-from skimbgan.classification._egan_parts import PAPER_PARAMS
+
+#: The paper's eGAN (every extension off), from the public API.
+PAPER_PARAMS = EGANClassifier.paper_params()
 
 #: Methods (``skimbgan benchmark``'s names) and classifiers of the tables.
 METHODS = ["none", "class_weight", "threshold", "random", "smote", "borderline", "adasyn",

@@ -11,9 +11,11 @@ import hashlib
 import numpy as np
 
 from skimbgan import EGANClassifier, ImageEmbedder, PolarityGANClassifier, PolarityGANSampler
-from skimbgan.classification._egan_parts import PAPER_PARAMS
 
 from ._synthetic import images, tables, tiny_backbone
+
+#: The paper's eGAN (every extension off), from the public API.
+PAPER_PARAMS = EGANClassifier.paper_params()
 
 
 def digest(*arrays):

@@ -109,7 +109,7 @@ def estimators(device):
             scoring="f1",
         )
 
-    paper = dict(minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1)
+    paper = EGANClassifier.paper_params()
     return {
         "EGANClassifier() defaults": ("2000x20", egan(), {"minority_weight": [1.0, 2.0]}),
         "EGANClassifier(paper's settings)": ("2000x20", egan(**paper), {"dropout": [0.2, 0.3]}),

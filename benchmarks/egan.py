@@ -56,11 +56,14 @@ import warnings
 
 import numpy as np
 
-from skimbgan.classification._egan_parts import PAPER_PARAMS
+from skimbgan import EGANClassifier
 from skimbgan.datasets import FASHION_MNIST_CLASSES as LABELS
 
 from ._harness import Report
 from ._harness import parser as make_parser
+
+#: The paper's eGAN (every extension off), from the public API.
+PAPER_PARAMS = EGANClassifier.paper_params()
 
 DEV_PAIRS = [(0, 6), (7, 9), (8, 5)]
 OTHER_PAIRS = [(2, 4), (3, 0), (5, 7)]

@@ -1,7 +1,7 @@
 """Time and peak memory of one EGANClassifier fit, and predictions per second.
 
 - Feature mode: ``make_classification`` with 10,000 samples x 64 features
-  (imbalance about 1:20), the paper's eGAN (``PAPER_PARAMS``; the defaults
+  (imbalance about 1:20), the paper's eGAN (``EGANClassifier.paper_params()``; the defaults
   train five eGANs in feature mode, about five times the fit time), against
   a logistic regression with class weights in the same run.
 - Image mode: the eGAN paper's 1:2500 setting on Fashion-MNIST (5,000
@@ -26,7 +26,6 @@ def fit_once(mode, seed):
     from sklearn.linear_model import LogisticRegression
 
     from skimbgan import EGANClassifier
-    from skimbgan.classification._egan_parts import PAPER_PARAMS
 
     if mode == "images":
         from skimbgan.datasets import load_fashion_mnist, make_egan_imbalance
@@ -36,7 +35,9 @@ def fit_once(mode, seed):
             train.images, train.target, 0, 6, n_majority=5000, n_minority=2, random_state=seed
         )
         X_pred = test.images[np.isin(test.target, [0, 6])]
-        model = EGANClassifier(input_type="images", device="cpu", random_state=seed, **PAPER_PARAMS)
+        model = EGANClassifier(
+            input_type="images", device="cpu", random_state=seed, **EGANClassifier.paper_params()
+        )
     else:
         X, y = make_classification(
             n_samples=10_000,
@@ -50,7 +51,7 @@ def fit_once(mode, seed):
         model = (
             LogisticRegression(class_weight="balanced", max_iter=2000)
             if mode == "logistic regression"
-            else EGANClassifier(device="cpu", random_state=seed, **PAPER_PARAMS)
+            else EGANClassifier(device="cpu", random_state=seed, **EGANClassifier.paper_params())
         )
     before = rss_mb()
     start = time.perf_counter()

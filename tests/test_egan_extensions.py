@@ -249,3 +249,15 @@ def test_the_defaults_are_deterministic_keep_the_sign_convention_and_pickle(
     assert set(np.unique(tuned.predict(X))) <= {0, 1}
     fixed = FixedThresholdClassifier(a, threshold=0.5, response_method="predict_proba").fit(X, y)
     np.testing.assert_array_equal(fixed.predict(X), a.predict(X))
+
+
+def test_paper_params_are_public_and_a_fresh_copy(binary_data):
+    params = EGANClassifier.paper_params()
+    assert params == dict(
+        minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1
+    )
+    params["n_estimators"] = 7
+    assert EGANClassifier.paper_params()["n_estimators"] == 1
+    X, y = binary_data
+    clf = EGANClassifier(**{**FAST_EGAN, **EGANClassifier.paper_params()}, random_state=0).fit(X, y)
+    assert clf.cutoff_ == "zero" and clf.n_estimators_ == 1 and clf.learning_rate_ == 1e-4

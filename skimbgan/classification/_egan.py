@@ -18,6 +18,7 @@ from ..utils._validation import (
 )
 from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
+    PAPER_PARAMS,
     PARAMETER_CONSTRAINTS,
     combine_members,
     cutoff,
@@ -49,7 +50,8 @@ class EGANClassifier(
     samples as negatives, the cut-off is the F1-best one on held-out training
     data, and in feature mode five eGANs at a larger learning rate are
     averaged. The paper's eGAN is ``EGANClassifier(minority_weight=0.0,
-    contamination=None, learning_rate=1e-4, n_estimators=1)``.
+    contamination=None, learning_rate=1e-4, n_estimators=1)``
+    (:meth:`paper_params`).
 
     Parameters
     ----------
@@ -281,6 +283,23 @@ default="efficientnet_lite0"
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+
+    @staticmethod
+    def paper_params():
+        """The parameters that make this classifier the paper's eGAN.
+
+        Every extension off: no real minority negatives, the logit cut-off 0,
+        the paper's learning rate and a single eGAN. Use them as
+        ``EGANClassifier(**EGANClassifier.paper_params())``, with any other
+        parameter on top.
+
+        Returns
+        -------
+        params : dict
+            A new dict each call: ``minority_weight=0.0``,
+            ``contamination=None``, ``learning_rate=1e-4``, ``n_estimators=1``.
+        """
+        return dict(PAPER_PARAMS)
 
     # --- fit ---------------------------------------------------------------------
 
