@@ -42,8 +42,13 @@ class Adam:
         self.n_steps = 0
         self.flat = _flatten(self.params)
         if self.flat is not None:
-            self.exp_avg = [torch.zeros_like(self.flat)]
-            self.exp_avg_sq = [torch.zeros_like(self.flat)]
+            # one flat buffer per moment; each parameter's moments are views of it
+            self.flat_moments = (torch.zeros_like(self.flat), torch.zeros_like(self.flat))
+            sizes = [p.numel() for p in self.params]
+            self.exp_avg, self.exp_avg_sq = (
+                [part.view_as(p) for part, p in zip(t.split(sizes), self.params, strict=True)]
+                for t in self.flat_moments
+            )
         else:
             self.exp_avg = [torch.zeros_like(p) for p in self.params]
             self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
@@ -66,23 +71,13 @@ class Adam:
         step_size = self.lr / correction1
         root_correction2 = math.sqrt(correction2)
         if self.flat is not None and all(g is not None for g in grads):
-            params, grads = [self.flat], [torch.cat([g.reshape(-1) for g in grads])]
-        elif self.flat is not None:
-            params, grads, moments = self._unflattened(grads)
-            return self._update(params, grads, *moments, step_size, root_correction2)
+            flat_grad = torch.cat([g.reshape(-1) for g in grads])
+            m, v = self.flat_moments
+            self._update([self.flat], [flat_grad], [m], [v], step_size, root_correction2)
         else:
-            params = self.params
-        self._update(params, grads, self.exp_avg, self.exp_avg_sq, step_size, root_correction2)
-
-    def _unflattened(self, grads):
-        """Per-parameter views of the parameters and moments (some gradient
-        is missing, so the flat update cannot run)."""
-        sizes = [p.numel() for p in self.params]
-        views = [
-            [part.view_as(p) for part, p in zip(t.split(sizes), self.params, strict=True)]
-            for t in (self.exp_avg[0], self.exp_avg_sq[0])
-        ]
-        return self.params, grads, views
+            self._update(
+                self.params, grads, self.exp_avg, self.exp_avg_sq, step_size, root_correction2
+            )
 
     def _update(self, params, grads, exp_avg, exp_avg_sq, step_size, root_correction2):
         for p, g, m, v in zip(params, grads, exp_avg, exp_avg_sq, strict=True):

@@ -86,26 +86,23 @@ class TrainedEGAN:
 
 
 @torch.no_grad()
-def batched_logits(discriminator, h, batch_size=1024):
-    """The discriminator's logits for prefix features ``h``, in eval mode."""
+def batched_logits(discriminator, h, batch_size=1024, n_members=None):
+    """The discriminator's logits for prefix features ``h``, in eval mode:
+    ``(n,)`` for a network, ``(K, n)`` for a stack of ``n_members`` networks
+    that all score the same ``h``."""
     was_training = discriminator.training
     discriminator.eval()
-    parts = [discriminator.from_prefix(chunk) for chunk in h.split(batch_size)]
+    if n_members is None:
+        parts = [discriminator.from_prefix(chunk) for chunk in h.split(batch_size)]
+    else:
+        parts = [
+            discriminator.from_prefix(chunk.unsqueeze(0).expand(n_members, *chunk.shape))
+            for chunk in h.split(batch_size)
+        ]
     discriminator.train(was_training)
-    return torch.cat(parts) if parts else h.new_empty(0)
-
-
-@torch.no_grad()
-def _stack_logits(discriminator, h, n_members, batch_size=1024):
-    """``(K, n)`` logits of a discriminator stack for shared features ``h``."""
-    was_training = discriminator.training
-    discriminator.eval()
-    parts = [
-        discriminator.from_prefix(chunk.unsqueeze(0).expand(n_members, *chunk.shape))
-        for chunk in h.split(batch_size)
-    ]
-    discriminator.train(was_training)
-    return torch.cat(parts, dim=1)
+    if not parts:
+        return h.new_empty(0) if n_members is None else h.new_empty(n_members, 0)
+    return torch.cat(parts, dim=-1)
 
 
 def _trainable(module):
@@ -146,13 +143,14 @@ class _Members:
         return any(self.active)
 
 
-def _batch(rows, n_rows, batch, n_members, rng, device):
-    """``(K, batch)`` row indices for the K members, or None for every row:
-    ``batch`` draws with replacement (``rows="draw"``) or a random subset of
-    ``batch`` distinct rows per member (``rows="subset"``, None when
-    ``batch`` is every row)."""
-    if rows == "draw":
-        return torch.randint(n_rows, (n_members, batch), generator=rng, device=device)
+def _draws(n_rows, batch, n_members, rng, device):
+    """``(K, batch)`` row indices drawn with replacement, a row of them per member."""
+    return torch.randint(n_rows, (n_members, batch), generator=rng, device=device)
+
+
+def _subsets(n_rows, batch, n_members, rng, device):
+    """``(K, batch)`` distinct row indices per member, or None when ``batch``
+    is every row (every member then takes them all)."""
     if batch >= n_rows:
         return None
     return torch.stack(
@@ -225,8 +223,8 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
         generator.train()
         discriminator.train()
         for step in range(1, cfg.n_steps + 1):
-            real = majority[_batch("draw", n_major, cfg.batch_size, n_members, rng, device)]
-            picked = _batch("subset", n_minor, minor_batch, n_members, rng, device)
+            real = majority[_draws(n_major, cfg.batch_size, n_members, rng, device)]
+            picked = _subsets(n_minor, minor_batch, n_members, rng, device)
             # G's reconstructions, once: D learns from them detached, then G
             # learns through the updated D (G has not changed in between).
             fake = generator(_rows(minority, picked, n_members))
@@ -251,7 +249,7 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
             if step % cfg.log_every == 0 or step == cfg.n_steps:
                 _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits)
             if validation is not None and (step % cfg.eval_every == 0 or step == cfg.n_steps):
-                logits = _stack_logits(discriminator, val_h, n_members)
+                logits = batched_logits(discriminator, val_h, n_members=n_members)
                 for k in range(n_members):
                     if members.active[k]:
                         score = float(score_fn(logits[k], val_minority))
