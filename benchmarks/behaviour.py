@@ -91,6 +91,21 @@ def fingerprints():
         out[f"PolarityGANClassifier(use_gan={use_gan})"] = digest(
             clf.predict_proba(Xi), clf.predict(Xi)
         )
+    for augment in (True, False):
+        clf = PolarityGANClassifier(
+            backbone=tiny_backbone(),
+            trainable_stages=0,  # the whole backbone frozen, with a probe
+            probe_epochs=3,
+            input_size=16,
+            n_epochs=2,
+            batch_size=8,
+            augment=augment,
+            device="cpu",
+            random_state=0,
+        ).fit(Xi, yi)
+        out[f"PolarityGANClassifier(frozen, augment={augment})"] = digest(
+            clf.predict_proba(Xi), clf.predict(Xi)
+        )
     embedder = ImageEmbedder(
         backbone=tiny_backbone(), weights=None, input_size=16, device="cpu", random_state=0
     )

@@ -10,7 +10,14 @@ Every figure is a median over ``--repeats`` fits on fixed synthetic data
 - the *baseline* the estimator competes with in ``skimbgan benchmark``: a
   logistic regression with a tuned decision threshold
   (``TunedThresholdClassifierCV``, F1, 5-fold) for the classifiers and for the
-  sampler (``polarity+threshold`` against ``threshold``).
+  sampler (``polarity+threshold`` against ``threshold``); for
+  ``PolarityGANClassifier`` on images, frozen ``ImageEmbedder()`` features
+  with a class-weighted logistic regression, fitted on the same images.
+
+The images are a few hundred of Fashion-MNIST's (the ``tops`` subset of
+``benchmarks.polarity_small``, seed 0: 300, 60 and 20 images of three
+classes); their rows are left out when Debian's ``dataset-fashion-mnist`` is
+not installed.
 
 Then each estimator's ``GridSearchCV`` over a small grid (2 candidates x 3
 folds, one job), the way a user would tune it. Measurements take turns within
@@ -23,6 +30,7 @@ Python's profiler by own time: where the time goes.
     python -m benchmarks.cost                           # 3 repeats
     python -m benchmarks.cost --repeats 5 --out benchmarks/results/cost.md
     python -m benchmarks.cost --profile --only egan     # where eGAN's fit spends its time
+    python -m benchmarks.cost --only PolarityGANClassifier --repeats 3   # one row
     python -m benchmarks.cost --device cuda             # the GAN fits on a GPU
 """
 
@@ -60,9 +68,14 @@ def reference_workload(seed=0):
     return time.perf_counter() - start
 
 
-def tables():
+#: The images' name in the table.
+IMAGES = "380 images"
+
+
+def tables(with_images=True):
     """The fixed data: ``{"2000x20": (X, y), "482x8": (X, y)}`` (5% and about
-    10% minority): a mid-sized table and one of a few hundred rows."""
+    10% minority): a mid-sized table and one of a few hundred rows; and
+    ``IMAGES`` (Fashion-MNIST, 28 x 28) when they are installed and asked for."""
     from sklearn.datasets import make_classification
 
     big = make_classification(
@@ -71,7 +84,20 @@ def tables():
     small = make_classification(
         n_samples=482, n_features=8, n_informative=5, weights=[0.9], random_state=0
     )
-    return {"2000x20": big, "482x8": small}
+    data = {"2000x20": big, "482x8": small}
+    if with_images:
+        from skimbgan.datasets import load_fashion_mnist
+
+        from .polarity_small import SUBSETS, subset_rows
+
+        try:
+            train = load_fashion_mnist("train")
+        except OSError as error:
+            print(f"Image rows left out: {error}")
+            return data
+        rows = subset_rows(train.target, SUBSETS["tops"], seed=0)
+        data[IMAGES] = (train.images[rows], train.target[rows])
+    return data
 
 
 def threshold_baseline():
@@ -86,6 +112,41 @@ def threshold_baseline():
     )
 
 
+def embedder_baseline(device):
+    """Frozen ``ImageEmbedder()`` features, class-weighted logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skimbgan import ImageEmbedder
+
+    return lambda: make_pipeline(
+        ImageEmbedder(device=device, random_state=0),
+        StandardScaler(),
+        LogisticRegression(max_iter=2000, class_weight="balanced"),
+    )
+
+
+def baselines(device):
+    """``{table: (name, make_estimator, grid)}``: the baseline of each table."""
+    threshold = ("tuned threshold (baseline)", threshold_baseline, BASELINE_GRID)
+    return {
+        "2000x20": threshold,
+        "482x8": threshold,
+        IMAGES: (
+            "ImageEmbedder() + logistic regression (baseline)",
+            embedder_baseline(device),
+            {"logisticregression__C": [0.1, 1.0]},
+        ),
+    }
+
+
+def scoring(table):
+    """GridSearchCV's score: average precision of the binary tables, macro F1
+    of the three image classes."""
+    return "f1_macro" if table == IMAGES else "average_precision"
+
+
 def estimators(device):
     """``{name: (table, make_estimator, grid)}``: what is timed, on which
     table, and the small grid of its GridSearchCV."""
@@ -94,7 +155,7 @@ def estimators(device):
     from sklearn.model_selection import TunedThresholdClassifierCV
     from sklearn.preprocessing import StandardScaler
 
-    from skimbgan import EGANClassifier, PolarityGANSampler
+    from skimbgan import EGANClassifier, PolarityGANClassifier, PolarityGANSampler
 
     def egan(**params):
         return lambda: EGANClassifier(device=device, random_state=0, **params)
@@ -118,6 +179,11 @@ def estimators(device):
             polarity_threshold,
             {"estimator__polaritygansampler__n_steps": [500, 1000]},
         ),
+        "PolarityGANClassifier() defaults": (
+            IMAGES,
+            lambda: PolarityGANClassifier(device=device, random_state=0),
+            {"use_gan": [True, False]},
+        ),
     }
 
 
@@ -130,10 +196,10 @@ def timed(make, X, y):
     return time.perf_counter() - start
 
 
-def grid_seconds(make, grid, X, y):
+def grid_seconds(make, grid, X, y, score="average_precision"):
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-    search = GridSearchCV(make(), grid, cv=StratifiedKFold(3), scoring="average_precision")
+    search = GridSearchCV(make(), grid, cv=StratifiedKFold(3), scoring=score)
     start = time.perf_counter()
     search.fit(X, y)
     return time.perf_counter() - start
@@ -164,12 +230,13 @@ def main(argv=None):
     p.add_argument("--only", help="estimators whose name contains this (case-insensitive)")
     args = p.parse_args(argv)
     report = Report("cost", argv, args.out)
-    data = tables()
     chosen = {
         name: spec
         for name, spec in estimators(args.device).items()
         if not args.only or args.only.lower() in name.lower()
     }
+    data = tables(with_images=any(table == IMAGES for table, _, _ in chosen.values()))
+    chosen = {name: spec for name, spec in chosen.items() if spec[0] in data}
     if args.profile:
         body = "\n".join(
             profile(name, make, *data[table], args.top) for name, (table, make, _) in chosen.items()
@@ -179,20 +246,23 @@ def main(argv=None):
         )
         return
 
-    times = {"reference": [], **{f"threshold {t}": [] for t in data}, **{n: [] for n in chosen}}
+    used = [table for table in data if any(spec[0] == table for spec in chosen.values())]
+    base = {table: baselines(args.device)[table] for table in used}
+    times = {"reference": [], **{f"baseline {t}": [] for t in used}, **{n: [] for n in chosen}}
     for _ in range(args.repeats):
         times["reference"].append(reference_workload())
-        for table, (X, y) in data.items():
-            times[f"threshold {table}"].append(timed(threshold_baseline, X, y))
+        for table in used:
+            times[f"baseline {table}"].append(timed(base[table][1], *data[table]))
         for name, (table, make, _) in chosen.items():
             times[name].append(timed(make, *data[table]))
     med = {key: statistics.median(values) for key, values in times.items()}
     grids = {}
     if not args.no_grid:
-        for table, (X, y) in data.items():
-            grids[f"threshold {table}"] = grid_seconds(threshold_baseline, BASELINE_GRID, X, y)
+        for table in used:
+            _, make, grid = base[table]
+            grids[f"baseline {table}"] = grid_seconds(make, grid, *data[table], scoring(table))
         for name, (table, make, grid) in chosen.items():
-            grids[name] = grid_seconds(make, grid, *data[table])
+            grids[name] = grid_seconds(make, grid, *data[table], scoring(table))
 
     rows = [
         dict(
@@ -204,11 +274,11 @@ def main(argv=None):
             grid_seconds=float("nan"),
         )
     ]
-    for table in data:
-        key = f"threshold {table}"
+    for table in used:
+        key = f"baseline {table}"
         rows.append(
             dict(
-                estimator="tuned threshold (baseline)",
+                estimator=base[table][0],
                 table=table,
                 fit_seconds=med[key],
                 x_reference=med[key] / med["reference"],
@@ -223,7 +293,7 @@ def main(argv=None):
                 table=table,
                 fit_seconds=med[name],
                 x_reference=med[name] / med["reference"],
-                x_baseline=med[name] / med[f"threshold {table}"],
+                x_baseline=med[name] / med[f"baseline {table}"],
                 grid_seconds=grids.get(name, float("nan")),
             )
         )
@@ -232,9 +302,11 @@ def main(argv=None):
     table = pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3g")
     settings = (
         f"Median of {args.repeats} fits each, taking turns within each repeat; ratios to the "
-        "reference workload and to the tuned-threshold baseline on the same table, measured in "
-        "the same run. GridSearchCV: 2 candidates x 3 folds, one job, one run. Tables: "
-        "make_classification 2000 x 20 (5% minority) and 482 x 8 (10% minority), seed 0."
+        "reference workload and to the baseline on the same data, measured in the same run. "
+        "GridSearchCV: 2 candidates x 3 folds, one job, one run (average precision; macro F1 "
+        "on the images). Tables: make_classification 2000 x 20 (5% minority) and 482 x 8 "
+        "(10% minority), seed 0. Images: Fashion-MNIST, 380 training images of three "
+        "classes (300 / 60 / 20), 28 x 28."
     )
     report.write(settings, table, args.device, rows=rows)
 

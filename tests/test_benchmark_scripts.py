@@ -262,8 +262,8 @@ def test_the_docs_tuned_tables_are_those_of_the_committed_summaries(profile):
 
 def test_cost_table_has_a_row_per_estimator_with_its_ratios(tmp_path):
     """benchmarks.cost end to end on one estimator, one repeat: the
-    reference, both baselines and the estimator, each ratio computed from
-    the times of the same run."""
+    reference, the baseline of the estimator's table and the estimator, each
+    ratio computed from the times of the same run."""
     import pandas as pd
 
     from benchmarks import cost
@@ -274,18 +274,13 @@ def test_cost_table_has_a_row_per_estimator_with_its_ratios(tmp_path):
     assert list(rows["estimator"]) == [
         "reference workload (1,000 MLP steps)",
         "tuned threshold (baseline)",
-        "tuned threshold (baseline)",
         "EGANClassifier(paper's settings)",
     ]
+    assert list(rows["table"]) == ["2000x20"] * 3
     assert (rows["fit_seconds"] > 0).all()
-    reference, egan = rows["fit_seconds"].iloc[0], rows.iloc[3]
-    baseline = rows[
-        (rows["estimator"] == "tuned threshold (baseline)") & (rows["table"] == egan["table"])
-    ]
-    assert egan["x_reference"] == pytest.approx(egan["fit_seconds"] / reference)
-    assert egan["x_baseline"] == pytest.approx(
-        egan["fit_seconds"] / baseline["fit_seconds"].iloc[0]
-    )
+    reference, baseline, egan = (rows.iloc[k] for k in range(3))
+    assert egan["x_reference"] == pytest.approx(egan["fit_seconds"] / reference["fit_seconds"])
+    assert egan["x_baseline"] == pytest.approx(egan["fit_seconds"] / baseline["fit_seconds"])
     assert egan["grid_seconds"] > 0
     assert "reference workload" in out.read_text()
 
@@ -293,9 +288,9 @@ def test_cost_table_has_a_row_per_estimator_with_its_ratios(tmp_path):
 def test_cost_grids_name_real_parameters_and_profile_reports_entries(capsys):
     from benchmarks import cost
 
-    for _, make, grid in cost.estimators("cpu").values():
+    for _, make, grid in [*cost.estimators("cpu").values(), *cost.baselines("cpu").values()]:
         make().set_params(**{key: values[0] for key, values in grid.items()})
-    cost.threshold_baseline().set_params(**{k: v[0] for k, v in cost.BASELINE_GRID.items()})
+    assert set(cost.baselines("cpu")) == {table for table, _, _ in cost.estimators("cpu").values()}
     cost.main(["--profile", "--only", "paper", "--top", "5"])
     text = capsys.readouterr().out
     assert "### EGANClassifier(paper's settings)" in text and "tottime" in text

@@ -10,7 +10,8 @@ from sklearn.exceptions import NotFittedError
 from torch import nn
 
 from skimbgan import PolarityGANClassifier
-from skimbgan._core.polarity.fine_tuning import augment, epoch_rows, make_loss
+from skimbgan._core.polarity.fine_tuning import epoch_rows, make_loss
+from skimbgan._core.polarity.inputs import augment
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
 
 from .conftest import TinyNet, tiny_backbone
@@ -349,6 +350,7 @@ def test_linear_probe_trains_c_alone_and_leaves_f_untouched(images):
     from skimbgan._core.backbones import SplitBackbone, build_seeded, split_backbone
     from skimbgan._core.polarity.config import EndToEndConfig
     from skimbgan._core.polarity.fine_tuning import linear_probe, make_tuner
+    from skimbgan._core.polarity.inputs import ImageInputs
 
     X, y = images
     spec = build_seeded(tiny_backbone(), None, 12, 0)
@@ -363,8 +365,9 @@ def test_linear_probe_trains_c_alone_and_leaves_f_untouched(images):
     for n_epochs in (1, 40):
         classifier.load_state_dict(before_c)
         config = EndToEndConfig(batch_size=8, probe_epochs=n_epochs, learning_rate=1e-2)
-        tuner, _ = make_tuner(extractor, classifier, images_t, labels, 3, config, "cpu")
-        row = linear_probe(tuner, images_t, labels, 12, config, "cpu", seed=0)
+        inputs = ImageInputs(extractor, images_t, None, 12, True, "cpu", 256)
+        tuner, _ = make_tuner(inputs, classifier, labels, 3, config)
+        row = linear_probe(tuner, labels, config, seed=0)
         losses.append(row["epoch_probe_loss"])
         for key, value in extractor.state_dict().items():
             assert torch.equal(value, before_f[key]), key

@@ -17,7 +17,7 @@ from .._core.backbones import SplitBackbone, build_seeded, split_backbone
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
-from .._core.polarity.fine_tuning import extract
+from .._core.polarity.inputs import extract
 from ..utils._config import core_config
 from ..utils._params import BACKBONE, COMMON, CONVEX_GAN, IMAGE_INPUT, VALIDATION
 from ..utils._validation import (

@@ -30,16 +30,10 @@ import math
 
 import torch
 
-from ..images import preprocess
 from ..optim import Adam
 from ..random import make_generator, stream_seed
-from .fine_tuning import (
-    TrainedEndToEnd,
-    extract,
-    make_tuner,
-    run_epochs,
-    train_fine_tuning,
-)
+from .fine_tuning import TrainedEndToEnd, make_tuner, run_epochs, train_fine_tuning
+from .inputs import image_inputs
 from .networks import draw_rows
 from .steps import build_networks, critic_step, generator_step, label_distributions, refresh_anchors
 
@@ -92,33 +86,32 @@ def train_end_to_end(
     """
     cfg = config
     extractor = extractor.to(device).train()
+    val_images, scoring = None, None
+    if validation is not None:
+        val_images, scoring = validation[0], (validation[1], score_fn)
+    inputs = image_inputs(
+        extractor, images, val_images, input_size, cfg.augment, device, cfg.batch_size_inference
+    )
     anchor_class = y[anchor_rows].to(device)
-    anchor_images = images[anchor_rows]
     if not cfg.use_gan:
-        classifier = twin_classifier(
-            extractor, images, input_size, anchor_class, n_classes, cfg.gan, device, seed
-        )
-        return train_fine_tuning(
-            extractor, classifier, input_size, images, y, n_classes, cfg, device, seed,
-            validation, score_fn, verbose,
-        )  # fmt: skip
+        classifier = twin_classifier(inputs, anchor_class, n_classes, cfg.gan, seed)
+        return train_fine_tuning(inputs, classifier, y, n_classes, cfg, seed, scoring, verbose)
 
-    anchors = extract(extractor, anchor_images, input_size, device, cfg.batch_size_inference)
+    anchors = inputs.training_features(anchor_rows)
     generator, critic, classifier, _ = build_networks(
         anchors, anchor_class, n_classes, cfg.gan, device, seed
     )
     deficit_p, uniform_p = label_distributions(generation_counts, device)
-    tuner, bounds = make_tuner(
-        extractor, classifier, images, y, n_classes, cfg, device, c_updates=cfg.gan_steps
-    )
+    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, cfg, c_updates=cfg.gan_steps)
     gcfg = cfg.gan
     opt_g = Adam(generator.parameters(), lr=gcfg.generator_lr, betas=gcfg.betas)
     opt_d = Adam(critic.parameters(), lr=gcfg.critic_lr, betas=gcfg.betas)
     gan_rng = make_generator(stream_seed(seed, 1), device)  # G's and D's draws
 
     def refresh():
-        fresh = extract(extractor, anchor_images, input_size, device, cfg.batch_size_inference)
-        refresh_anchors(generator, fresh, gcfg.n_neighbors)
+        # G's anchors follow F; cached features never change
+        if not inputs.cached:
+            refresh_anchors(generator, inputs.training_features(anchor_rows), gcfg.n_neighbors)
 
     def batch(x, labels, step):
         values = gan_batch(tuner, generator, critic, opt_g, opt_d, x, labels, cfg, gan_rng,
@@ -128,8 +121,8 @@ def train_end_to_end(
         return values
 
     history, best, epochs = run_epochs(
-        tuner, bounds, images, y, input_size, cfg, device, seed, batch, validation, score_fn,
-        end_of_epoch=refresh,  # G's anchors follow F at each epoch's end too
+        tuner, bounds, y, cfg, seed, batch, scoring,
+        end_of_epoch=refresh,  # at each epoch's end too
         verbose=verbose, desc="PolarityGAN end to end",
     )  # fmt: skip
     return TrainedEndToEnd(
@@ -144,18 +137,13 @@ def train_end_to_end(
     )
 
 
-def twin_classifier(extractor, images, input_size, anchor_class, n_classes, gan_config, device,
-                    seed):  # fmt: skip
+def twin_classifier(inputs, anchor_class, n_classes, gan_config, seed):
     """C as :func:`train_end_to_end` initialises it with the GAN, for the
     ablation: G and D are built from the same seed first (C's initial weights
     depend on the draws before them), then dropped."""
-    mean = extractor.mean.flatten().tolist()
-    std = extractor.std.flatten().tolist()
-    with torch.no_grad():
-        extractor.eval()
-        width = extractor.features(preprocess(images[:1].to(device), input_size, mean, std))
-        extractor.train()
-    anchors = torch.zeros(len(anchor_class), width.shape[1], device=device)  # shapes only
+    width = inputs.training_features(torch.arange(1)).shape[1]
+    device = inputs.device
+    anchors = torch.zeros(len(anchor_class), width, device=device)  # shapes only
     return build_networks(anchors, anchor_class, n_classes, gan_config, device, seed)[2]
 
 

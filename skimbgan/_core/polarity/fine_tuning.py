@@ -22,9 +22,9 @@ from torch.nn import functional as F
 
 from ..checkpoint import BestCheckpoint, frozen
 from ..history import History
-from ..images import embed, preprocess
 from ..progress import Progress
 from ..random import make_generator, seeded, stream_seed
+from .inputs import extract
 
 
 @dataclass
@@ -40,21 +40,6 @@ class TrainedEndToEnd:
     best_epoch: int
     best_score: float
     n_epochs: int
-
-
-def augment(images, pad, rng):
-    """Random shifts (zero padding of ``pad`` pixels, then a random crop of the
-    original size) and horizontal flips with probability 1/2, per image."""
-    n, _, height, width = images.shape
-    padded = F.pad(images, (pad, pad, pad, pad))
-    dy = torch.randint(0, 2 * pad + 1, (n,), generator=rng).tolist()
-    dx = torch.randint(0, 2 * pad + 1, (n,), generator=rng).tolist()
-    flip = (torch.rand(n, generator=rng) < 0.5).tolist()
-    out = torch.empty_like(images)
-    for i in range(n):
-        crop = padded[i, :, dy[i] : dy[i] + height, dx[i] : dx[i] + width]
-        out[i] = crop.flip(-1) if flip[i] else crop
-    return out
 
 
 def batch_bounds(n, batch_size):
@@ -97,27 +82,6 @@ def make_loss(class_weight, logit_adjustment, priors, device):
 
 
 @torch.no_grad()
-def extract(extractor, images, input_size, device, batch_size):
-    """Features of ``images`` (CPU tensor in [0, 1]) with F in inference mode;
-    F is left in training mode (BatchNorm rules of ``SplitBackbone`` apply)."""
-    mean = extractor.mean.flatten().tolist()
-    std = extractor.std.flatten().tolist()
-    module = _Features(extractor)
-    out = embed(module, images, input_size, mean, std, device, batch_size)
-    extractor.train()
-    return out.to(device)
-
-
-class _Features(torch.nn.Module):
-    def __init__(self, extractor):
-        super().__init__()
-        self.extractor = extractor
-
-    def forward(self, x):
-        return self.extractor.features(x)
-
-
-@torch.no_grad()
 def logits_of(extractor, classifier, images, input_size, device, batch_size):
     """``C(F(x))`` for CPU images in [0, 1], both networks in inference mode."""
     h = extract(extractor, images, input_size, device, batch_size)
@@ -137,7 +101,7 @@ class FineTuner:
     """F and C with their loss, optimisers and schedules (AdamW with one
     cycle: the usual recipe for fine-tuning a pretrained network)."""
 
-    extractor: torch.nn.Module
+    inputs: object  # ImageInputs or CachedFeatures: what F reads
     classifier: torch.nn.Module
     loss_fn: object
     opt_f: object
@@ -146,10 +110,10 @@ class FineTuner:
     sched_c: object
 
     @classmethod
-    def build(cls, extractor, classifier, loss_fn, config, n_steps, c_updates=1):
+    def build(cls, inputs, classifier, loss_fn, config, n_steps, c_updates=1):
         """``n_steps`` batches in all; C is updated ``c_updates`` times a batch."""
         cfg = config
-        f_params = [p for p in extractor.parameters() if p.requires_grad]
+        f_params = [p for p in inputs.extractor.parameters() if p.requires_grad]
         opt_f = sched_f = None  # nothing of F trains with trainable_stages=0
         if f_params:
             opt_f = torch.optim.AdamW(f_params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
@@ -159,19 +123,27 @@ class FineTuner:
         if f_params:
             sched_f = one_cycle(opt_f, cfg.learning_rate, n_steps)
         sched_c = one_cycle(opt_c, cfg.learning_rate, n_steps * c_updates)
-        return cls(extractor, classifier, loss_fn, opt_f, sched_f, opt_c, sched_c)
+        return cls(inputs, classifier, loss_fn, opt_f, sched_f, opt_c, sched_c)
+
+    @property
+    def extractor(self):
+        return self.inputs.extractor
 
     def feature_step(self, x, labels):
-        """Line 2 of Algorithm 1: F learns through the fixed C. Returns F's
-        features of the batch (detached) and the loss."""
+        """Line 2 of Algorithm 1: F learns through the fixed C. ``x`` is a
+        batch of the inputs; returns F's features of it (detached) and the
+        loss. With nothing of F to train, the loss is only computed."""
+        if self.opt_f is None:
+            with torch.no_grad():
+                h = self.inputs.features(x)
+                return h, self.loss_fn(self.classifier(h), labels).item()
         with frozen(self.classifier):
-            h = self.extractor.features(x)
+            h = self.inputs.features(x)
             loss = self.loss_fn(self.classifier(h), labels)
-            if self.opt_f is not None:
-                self.opt_f.zero_grad()
-                loss.backward()
-                self.opt_f.step()
-                self.sched_f.step()
+            self.opt_f.zero_grad()
+            loss.backward()
+            self.opt_f.step()
+            self.sched_f.step()
         return h.detach(), loss.item()
 
     def classifier_step(self, x, labels):
@@ -184,46 +156,45 @@ class FineTuner:
         return loss.item()
 
 
-def make_tuner(extractor, classifier, images, y, n_classes, config, device, c_updates=1):
-    """The :class:`FineTuner` of a fit, and the epoch's batch bounds."""
+def make_tuner(inputs, classifier, y, n_classes, config, c_updates=1):
+    """The :class:`FineTuner` of a fit on ``inputs`` (see :mod:`.inputs`),
+    and the epoch's batch bounds."""
     priors = torch.bincount(y, minlength=n_classes).float() / y.shape[0]
-    loss_fn = make_loss(config.class_weight, config.logit_adjustment, priors, device)
-    bounds = batch_bounds(images.shape[0], config.batch_size)
+    loss_fn = make_loss(config.class_weight, config.logit_adjustment, priors, inputs.device)
+    bounds = batch_bounds(y.shape[0], config.batch_size)
     n_steps = config.n_epochs * len(bounds)
-    tuner = FineTuner.build(extractor, classifier, loss_fn, config, n_steps, c_updates)
+    tuner = FineTuner.build(inputs, classifier, loss_fn, config, n_steps, c_updates)
     return tuner, bounds
 
 
 def run_epochs(
-    tuner, bounds, images, y, input_size, config, device, seed, batch_fn,
-    validation=None, score_fn=None, end_of_epoch=None, verbose=0, desc="Fine-tuning",
+    tuner, bounds, y, config, seed, batch_fn, validation=None, end_of_epoch=None, verbose=0,
+    desc="Fine-tuning",
 ):  # fmt: skip
     """Train for ``config.n_epochs`` epochs; ``batch_fn(x, labels, step)``
-    updates the networks on one preprocessed batch and returns its losses.
+    updates the networks on one batch of ``tuner.inputs`` and returns its
+    losses.
 
     ``end_of_epoch()`` runs after each epoch's last batch. With
-    ``validation`` (images, class indices), each epoch is scored by
-    ``score_fn(y_true, y_pred)`` and the best epoch's F and C are kept
-    (early stopping after ``config.n_iter_no_change`` epochs without
-    improvement); without, the last epoch's. Returns
-    ``(history, checkpoint, epochs_run)``.
+    ``validation`` (the validation images' class indices and ``score_fn(y_true,
+    y_pred)``), each epoch is scored on the inputs' validation images and the
+    best epoch's F and C are kept (early stopping after
+    ``config.n_iter_no_change`` epochs without improvement); without, the
+    last epoch's. Returns ``(history, checkpoint, epochs_run)``.
     """
     cfg = config
-    extractor, classifier = tuner.extractor, tuner.classifier
+    inputs, classifier = tuner.inputs, tuner.classifier
+    device = inputs.device
     rng = make_generator(seed, "cpu")  # batch order and augmentation
-    pad = max(1, round(images.shape[-1] / 8))
-    mean = extractor.mean.flatten().tolist()
-    std = extractor.std.flatten().tolist()
     history = History()
-    best = BestCheckpoint((extractor, classifier), cfg.n_iter_no_change)
+    best = BestCheckpoint((inputs.extractor, classifier), cfg.n_iter_no_change)
     epoch = step = 0
     total = cfg.n_epochs * len(bounds)
     with seeded(seed, device), Progress(total, verbose, desc=desc) as progress:
         if cfg.probe_epochs:
-            row = linear_probe(tuner, images, y, input_size, cfg, device, seed)
+            row = linear_probe(tuner, y, cfg, seed)
             if validation is not None:
-                row["validation_macro_f1"] = _validate(tuner, validation, input_size, cfg,
-                                                       device, score_fn)  # fmt: skip
+                row["validation_macro_f1"] = _validate(tuner, validation, cfg)
             history.record(epoch=0, step=0, **row)
             best.update(row.get("validation_macro_f1", 0.0), 0)
         for epoch in range(1, cfg.n_epochs + 1):
@@ -232,10 +203,7 @@ def run_epochs(
             sums = {}
             for start, stop in bounds:
                 rows = order[start:stop]
-                x = images[rows]
-                if cfg.augment:
-                    x = augment(x, pad, rng)
-                x = preprocess(x.to(device), input_size, mean, std)
+                x = inputs.batch(rows, rng)
                 step += 1
                 values = batch_fn(x, y[rows].to(device), step)
                 for key, value in values.items():
@@ -248,30 +216,30 @@ def run_epochs(
             row = {f"epoch_{k}": v / len(bounds) for k, v in sums.items()}
             row["epoch_seconds"] = time.perf_counter() - started
             if validation is not None:
-                row["validation_macro_f1"] = _validate(
-                    tuner, validation, input_size, cfg, device, score_fn
-                )
+                row["validation_macro_f1"] = _validate(tuner, validation, cfg)
             history.record(epoch=epoch, step=step, **row)
             best.update(row.get("validation_macro_f1", 0.0), epoch, keep=validation is None)
             if best.exhausted:
                 break
     best.restore()
-    extractor.eval()
+    inputs.extractor.eval()
     classifier.eval()
     return history, best, epoch
 
 
-def _validate(tuner, validation, input_size, config, device, score_fn):
-    """``score_fn`` of ``C(F(x))``'s predictions on the validation images."""
-    val_images, val_y = validation
-    logits = logits_of(
-        tuner.extractor, tuner.classifier, val_images, input_size, device,
-        config.batch_size_inference,
-    )  # fmt: skip
+@torch.no_grad()
+def _validate(tuner, validation, config):
+    """``score_fn`` of C's predictions on the validation images' features."""
+    val_y, score_fn = validation
+    classifier = tuner.classifier
+    h = tuner.inputs.validation_features()
+    classifier.eval()
+    logits = torch.cat([classifier(chunk) for chunk in h.split(config.batch_size_inference)])
+    classifier.train()
     return score_fn(val_y.numpy(), logits.argmax(1).cpu().numpy())
 
 
-def linear_probe(tuner, images, y, input_size, config, device, seed):
+def linear_probe(tuner, y, config, seed):
     """Train C alone on F's frozen features of the training images.
 
     The first stage of LP-FT (Kumar et al., ICLR 2022): before F trains, C
@@ -285,8 +253,8 @@ def linear_probe(tuner, images, y, input_size, config, device, seed):
     """
     cfg = config
     started = time.perf_counter()
-    features = extract(tuner.extractor, images, input_size, device, cfg.batch_size_inference)
-    labels = y.to(device)
+    features = tuner.inputs.training_features()
+    labels = y.to(features.device)
     classifier = tuner.classifier
     rng = make_generator(stream_seed(seed, 2), "cpu")
     bounds = batch_bounds(features.shape[0], cfg.batch_size)
@@ -297,7 +265,7 @@ def linear_probe(tuner, images, y, input_size, config, device, seed):
     total = 0.0
     classifier.train()
     for _ in range(cfg.probe_epochs):
-        order = epoch_rows(y, cfg.balanced_sampling, rng).to(device)
+        order = epoch_rows(y, cfg.balanced_sampling, rng).to(features.device)
         total = 0.0
         for start, stop in bounds:
             rows = order[start:stop]
@@ -313,30 +281,26 @@ def linear_probe(tuner, images, y, input_size, config, device, seed):
     }
 
 
-def train_fine_tuning(
-    extractor, classifier, input_size, images, y, n_classes, config, device, seed,
-    validation=None, score_fn=None, verbose=0,
-):  # fmt: skip
+def train_fine_tuning(inputs, classifier, y, n_classes, config, seed, validation=None, verbose=0):
     """Fine-tune F and C with the classification loss alone (no GAN).
 
     Each batch: F learns through the fixed C (line 2 of Algorithm 1), then C
     learns the batch's features: the same two updates as the GAN system's,
-    without its critic and generator. Arguments as for
-    :func:`~.end_to_end.train_end_to_end`; ``classifier`` is C, built by the
-    caller. Returns a :class:`TrainedEndToEnd` without G and D.
+    without its critic and generator. ``inputs`` (:mod:`.inputs`) holds F and
+    the images; ``classifier`` is C, built by the caller; ``validation`` is
+    ``(class indices of the validation images, score_fn)`` or None. Returns
+    a :class:`TrainedEndToEnd` without G and D.
     """
-    extractor = extractor.to(device).train()
-    tuner, bounds = make_tuner(extractor, classifier, images, y, n_classes, config, device)
+    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, config)
 
     def batch(x, labels, step):
         h, feature_loss = tuner.feature_step(x, labels)
         return {"feature_loss": feature_loss, "classifier_loss": tuner.classifier_step(h, labels)}
 
     history, best, epochs = run_epochs(
-        tuner, bounds, images, y, input_size, config, device, seed, batch,
-        validation, score_fn, verbose=verbose, desc="Fine-tuning",
-    )  # fmt: skip
+        tuner, bounds, y, config, seed, batch, validation, verbose=verbose, desc="Fine-tuning"
+    )
     score = best.score if validation is not None else math.nan
     return TrainedEndToEnd(
-        extractor, classifier, None, None, history.as_dict(), best.position, score, epochs
+        inputs.extractor, classifier, None, None, history.as_dict(), best.position, score, epochs
     )
