@@ -13,7 +13,7 @@ from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
 from ..utils._random import named_seeds
-from ..utils._validation import check_labels
+from ..utils._validation import check_labels, check_sample_weight, weighted_rows
 from ._logits import LogitsMixin
 from ._polarity_gan_parts import (
     PARAMETER_CONSTRAINTS,
@@ -295,7 +295,7 @@ class PolarityGANClassifier(
 
     # --- fit ---------------------------------------------------------------------
 
-    def fit(self, X, y, X_val=None, y_val=None):
+    def fit(self, X, y, X_val=None, y_val=None, sample_weight=None):
         """Train ``F``, ``C``, ``G`` and ``D`` on images.
 
         One pass of Algorithm 1 per epoch; the epoch with the best macro F1
@@ -311,6 +311,15 @@ class PolarityGANClassifier(
         X_val, y_val : optional
             Images and labels that score each epoch (instead of holding out
             ``validation_fraction`` of ``X``).
+        sample_weight : array-like of shape (n_samples,), float or None, default=None
+            Weights of the images of ``X`` (finite, ``>= 0``, not all zero).
+            Each epoch draws images in proportion to them (with replacement;
+            within their class with ``balanced_sampling``), the held-out
+            images' macro F1 is weighted, ``class_weight="balanced"`` and the
+            logit adjustment's priors count weight instead of images, and G's
+            anchors are chosen and drawn by them. An image of weight 0 is
+            left out as if it were not there; equal weights train as no
+            weights. ``X_val``'s images weigh 1.
 
         Returns
         -------
@@ -321,6 +330,9 @@ class PolarityGANClassifier(
         self.device_ = resolve_device(self.device)
         images = self._check_images(X, reset=True)
         y = check_labels(y, images.shape[0])
+        rows, weight = weighted_rows(check_sample_weight(sample_weight, images.shape[0]))
+        if rows is not None:  # rows of weight 0 are left out
+            images, y = images[torch.from_numpy(rows)], y[rows]
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.shape[0] < 2:
             raise ValueError(
@@ -329,7 +341,13 @@ class PolarityGANClassifier(
         n_classes = self.classes_.shape[0]
         seeds, _ = named_seeds(self.random_state, ("split", "anchors", "backbone", "train"))
 
-        train_rows, validation = validation_split(self, images, y_index, X_val, y_val, seeds.split)
+        train_rows, validation, val_rows = validation_split(
+            self, images, y_index, X_val, y_val, seeds.split
+        )
+        train_weight = val_weight = None
+        if weight is not None:
+            train_weight = weight[train_rows]
+            val_weight = None if val_rows is None else weight[val_rows]
 
         y_train = y_index[train_rows]
         counts = training_counts(self.classes_, y_train)
@@ -339,6 +357,7 @@ class PolarityGANClassifier(
             y_train,
             self.max_anchors_per_class,
             np.random.RandomState(seeds.anchors),
+            train_weight,
         )
         self.generation_counts_ = generation
 
@@ -348,7 +367,7 @@ class PolarityGANClassifier(
         self.input_size_ = input_size
         self.probe_epochs_ = recipe.probe_epochs
 
-        weights = class_weights(self.class_weight, self.classes_, y_train)
+        weights = class_weights(self.class_weight, self.classes_, y_train, train_weight)
         config = end_to_end_config(self, weights, recipe)
         trained = train_end_to_end(
             extractor,
@@ -363,9 +382,15 @@ class PolarityGANClassifier(
             seeds.train,
             validation=validation,
             score_fn=lambda y_true, y_pred: f1_score(
-                y_true, y_pred, average="macro", labels=np.arange(n_classes), zero_division=0.0
+                y_true,
+                y_pred,
+                average="macro",
+                labels=np.arange(n_classes),
+                zero_division=0.0,
+                sample_weight=val_weight,
             ),
             verbose=self.verbose,
+            sample_weight=None if train_weight is None else torch.from_numpy(train_weight),
         )
         self.extractor_ = trained.extractor
         self.classifier_ = trained.classifier

@@ -27,11 +27,13 @@ from ..utils._validation import (
 )
 
 
-def class_weights(class_weight, classes, y_train):
+def class_weights(class_weight, classes, y_train, sample_weight=None):
     """Per-class weights of the loss as a tuple (index order), or None.
 
     ``class_weight`` is None, ``"balanced"`` or a dict keyed by labels of
-    ``classes`` (missing classes weigh 1).
+    ``classes`` (missing classes weigh 1). ``"balanced"`` weighs class ``k``
+    ``n / (n_classes * n_k)``, with ``n`` and ``n_k`` the sums of the
+    training rows' ``sample_weight`` when given.
     """
     if class_weight is None:
         return None
@@ -53,7 +55,10 @@ def class_weights(class_weight, classes, y_train):
                 "Give at least one class a positive weight."
             )
         return resolved
-    return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
+    if sample_weight is None:
+        return tuple(compute_class_weight("balanced", classes=present, y=y_train).tolist())
+    totals = np.bincount(y_train, weights=sample_weight, minlength=present.size)
+    return tuple((totals.sum() / (present.size * totals)).tolist())
 
 
 #: PolarityGANClassifier's parameter constraints (scikit-learn's validation).
@@ -131,15 +136,18 @@ def resolve_recipe(estimator, n_images):
     return Recipe(trainable_stages=stages, **values)
 
 
-def generation_and_anchors(classes, counts, y_train, max_anchors_per_class, random_state):
+def generation_and_anchors(
+    classes, counts, y_train, max_anchors_per_class, random_state, sample_weight=None
+):
     """How many samples G makes per class (each class's deficit to the largest;
     one each when the data are balanced), and the training rows G combines,
-    stacked class by class for the classes that get any."""
+    stacked class by class for the classes that get any (a subset of a large
+    class drawn in proportion to ``sample_weight`` when given)."""
     n_classes = counts.shape[0]
     generation = counts.max() - counts
     if not generation.any():  # balanced data: G makes every class alike
         generation = np.ones(n_classes, dtype=np.int64)
-    anchors = choose_anchors(y_train, n_classes, max_anchors_per_class, random_state)
+    anchors = choose_anchors(y_train, n_classes, max_anchors_per_class, random_state, sample_weight)
     warn_single_sample_classes(classes, anchors, generation)
     anchor_rows = np.concatenate([anchors[k] for k in range(n_classes) if generation[k] > 0])
     return generation, anchor_rows
@@ -171,22 +179,23 @@ def end_to_end_config(estimator, class_weight, recipe):
 
 
 def validation_split(estimator, images, y_index, X_val, y_val, seed):
-    """``(train_rows, validation)`` of a fit: the images that score each epoch are
-    ``X_val`` when given, else a stratified part of ``X``; ``validation``
-    is ``(images, class indices)`` or None."""
+    """``(train_rows, validation, val_rows)`` of a fit: the images that score
+    each epoch are ``X_val`` when given, else a stratified part of ``X``,
+    its rows ``val_rows`` (None otherwise); ``validation`` is ``(images,
+    class indices)`` or None."""
     val_images, y_val = check_validation_data(
         X_val, y_val, estimator.classes_, lambda X_val: estimator._check_images(X_val, reset=False)
     )
     if val_images is not None:
-        return np.arange(images.shape[0]), (val_images, torch.from_numpy(y_val))
+        return np.arange(images.shape[0]), (val_images, torch.from_numpy(y_val)), None
     if estimator.validation_fraction is None:
-        return np.arange(images.shape[0]), None
+        return np.arange(images.shape[0]), None, None
     train_rows, val_rows = stratified_holdout(
         y_index, estimator.validation_fraction, np.random.RandomState(seed)
     )
     if not val_rows.size:
-        return train_rows, None
-    return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows]))
+        return train_rows, None, None
+    return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows])), val_rows
 
 
 class FeaturesMixin:

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
+from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, validate_data
 
@@ -18,7 +18,7 @@ from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._params import COMMON, CONVEX_GAN
 from ..utils._random import named_seeds
-from ..utils._validation import check_label_types
+from ..utils._validation import check_label_types, check_sample_weight, weighted_rows
 from ._categories import CATEGORY_RULES
 from ._generation import GenerationMixin
 from ._inputs import categorical_positions, float_frame, input_kind, two_dimensional
@@ -155,6 +155,14 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         ``stop_reason_`` says why.
     n_steps_ : int
         Generator updates done (at most ``n_steps``).
+    sample_weight_resampled_ : ndarray of shape (n_samples_new,)
+        Weights of the samples ``fit_resample`` returned, in their order:
+        each original sample's own (1 without ``sample_weight``), then each
+        synthetic sample's, the weights of the samples it combines combined
+        with the same convex weights (a combination of samples of weight 1
+        weighs 1). Pass it on to the next estimator:
+        ``clf.fit(X_res, y_res, sample_weight=sampler.sample_weight_resampled_)``
+        (an imbalanced-learn ``Pipeline`` passes only ``X`` and ``y`` on).
     stop_reason_ : {'converged', 'n_steps'}
         Why training stopped: ``'converged'`` when the ``tol`` criterion was
         met, ``'n_steps'`` when the budget ran out.
@@ -275,7 +283,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         self.random_state = random_state
         self.verbose = verbose
 
-    def fit_resample(self, X, y, **params):
+    def fit_resample(self, X, y, *, sample_weight=None, **params):
         """Resample the data set: the original samples, then the synthetic ones.
 
         Parameters
@@ -288,6 +296,20 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
             their own.
         y : array-like of shape (n_samples,)
             Class labels, any type imbalanced-learn accepts.
+        sample_weight : array-like of shape (n_samples,), float or None, default=None
+            Weights of the samples (finite, ``>= 0``, not all zero). Every
+            draw of real samples follows them: the critic's and the
+            classifier's real samples and the base of each synthetic sample
+            are drawn in proportion to their weight, and a subset of anchors
+            (``max_anchors``) is drawn with them. A sample of weight 0 is left
+            out as if it were not there (not counted by ``sampling_strategy``,
+            never drawn, never combined) and comes back unchanged; an integer
+            weight acts as that many copies in training, but the number of new
+            samples follows the rows, as imbalanced-learn counts them. The
+            weights of the returned samples are ``sample_weight_resampled_``.
+            Through an imbalanced-learn ``Pipeline``, with scikit-learn's
+            metadata routing enabled, ask for them with
+            ``set_fit_resample_request(sample_weight=True)``.
         **params : dict
             Not used; present for the imbalanced-learn API.
 
@@ -307,8 +329,8 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
             positions = categorical_positions(table, self.categorical_features)
             if positions.size:
                 table = MixedTable(table, positions, input_kind(X))
-                return super().fit_resample(table, y, **params)
-        return super().fit_resample(float_frame(X), y, **params)
+                return super().fit_resample(table, y, sample_weight=sample_weight, **params)
+        return super().fit_resample(float_frame(X), y, sample_weight=sample_weight, **params)
 
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
@@ -329,9 +351,21 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
     def _config(self):
         return core_config(PolarityGANConfig, self, hidden_dims=check_hidden_dims(self.hidden_dims))
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, sample_weight=None):
         table, self._layout = (X, X.layout) if isinstance(X, MixedTable) else (None, None)
         X = X if table is None else table.numeric
+        weight = check_sample_weight(sample_weight, X.shape[0])
+        if weight is not None and not weight.all():
+            # a row of weight 0 is left out, as if it were not there: it is
+            # neither counted, nor drawn, nor an anchor
+            if np.unique(y[weight > 0]).size < 2:
+                raise ValueError(
+                    "sample_weight gives a positive weight to samples of one class only: "
+                    "over-sampling needs two classes or more."
+                )
+            self.sampling_strategy_ = check_sampling_strategy(
+                self.sampling_strategy, y[weight > 0], self._sampling_type
+            )
         config = self._config()
         seeds, stream = named_seeds(self.random_state, ("train", "generate"))
         self.device_ = resolve_device(self.device)
@@ -342,7 +376,10 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         for label, n_new in self.sampling_strategy_.items():
             counts[np.searchsorted(self.classes_, label)] = n_new
 
-        X_net, anchor_rows = network_inputs(self, X, table, y_index, counts, stream, seeds.train)
+        X_net, anchor_rows = network_inputs(
+            self, X, table, y_index, counts, stream, seeds.train, weight
+        )
+        self.sample_weight_resampled_ = np.ones(X.shape[0]) if weight is None else weight
 
         if counts.sum() == 0:
             self.generator_ = self.critic_ = self.classifier_ = None
@@ -350,16 +387,22 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
             self.n_steps_, self.stop_reason_ = 0, "n_steps"
             return (X.copy() if table is None else table.originals()), y.copy()
 
+        fit_rows, fit_weight = weighted_rows(weight)
+        if fit_rows is None:
+            fit_rows = np.arange(X.shape[0])
+        if fit_weight is not None:
+            fit_weight = torch.from_numpy(fit_weight / fit_weight.mean()).float()
         trained = train_polarity_gan(
-            torch.from_numpy(X_net),
-            torch.from_numpy(y_index.astype(np.int64)),
+            torch.from_numpy(X_net[fit_rows]),
+            torch.from_numpy(y_index[fit_rows].astype(np.int64)),
             n_classes,
-            torch.from_numpy(anchor_rows.astype(np.int64)),
+            torch.from_numpy(np.searchsorted(fit_rows, anchor_rows).astype(np.int64)),
             torch.from_numpy(counts.astype(np.float32)),
             config,
             self.device_,
             seeds.train,
             verbose=self.verbose,
+            sample_weight=fit_weight,
         )
         self.generator_ = trained.generator
         self.critic_ = trained.critic
@@ -369,7 +412,12 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         self.stop_reason_ = trained.stop_reason
 
         n_samples = dict(zip(self.classes_, counts, strict=True))
-        X_new, y_new = self._generate(n_samples, seeds.generate, self.selection)[:2]
+        X_new, y_new, coefficients, rows = self._generate(n_samples, seeds.generate, self.selection)
+        # a synthetic row weighs what the rows it combines weigh, combined alike
+        new_weight = np.ones(y_new.shape[0])
+        if weight is not None:
+            new_weight = (coefficients * weight[rows]).sum(axis=1)
+        self.sample_weight_resampled_ = np.concatenate([self.sample_weight_resampled_, new_weight])
         if table is not None:
             return self._layout.stack(table.originals(), X_new), np.hstack([y, y_new])
         return np.vstack([X, X_new.astype(X.dtype, copy=False)]), np.hstack([y, y_new])

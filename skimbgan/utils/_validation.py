@@ -2,7 +2,7 @@
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_consistent_length, column_or_1d
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length, column_or_1d
 
 from ._warnings import warn
 
@@ -24,6 +24,30 @@ def check_label_types(y):
             f"y mixes labels of different types ({', '.join(kinds)}): every class label "
             "must be of one type, for example all strings (y.astype(str)) or all numbers."
         )
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """``sample_weight`` as a float64 array of ``n_samples`` finite weights
+    ``>= 0``, not all zero (a scalar is every row's weight); None stays None.
+    Clear errors otherwise (scikit-learn's own checks)."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(
+        sample_weight, np.empty((n_samples, 0)), dtype=np.float64, ensure_non_negative=True
+    )
+
+
+def weighted_rows(weight):
+    """``(rows, weights)`` of a fit with ``weight`` (checked by
+    :func:`check_sample_weight`): the rows of positive weight, which are all
+    that training sees (a row of weight 0 is as if dropped), and their weights,
+    or None where there are no weights or they are all equal (equal weights
+    train as no weights)."""
+    if weight is None:
+        return None, None
+    rows = np.flatnonzero(weight > 0)
+    kept = weight[rows]
+    return rows, (kept if kept.min() < kept.max() else None)
 
 
 def check_labels(y, n_samples):

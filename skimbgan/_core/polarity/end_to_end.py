@@ -34,7 +34,6 @@ from ..optim import Adam
 from ..random import make_generator, stream_seed
 from .fine_tuning import TrainedEndToEnd, make_tuner, run_epochs, train_fine_tuning
 from .inputs import image_inputs
-from .networks import draw_rows
 from .steps import build_networks, critic_step, generator_step, label_distributions, refresh_anchors
 
 
@@ -52,6 +51,7 @@ def train_end_to_end(
     validation=None,
     score_fn=None,
     verbose=0,
+    sample_weight=None,
 ):
     """Train F, C (and G, D) of Polarity-GAN's image system.
 
@@ -79,6 +79,12 @@ def train_end_to_end(
         Numpy arrays of class indices in, e.g. macro F1; needed with
         ``validation``.
     verbose : int
+    sample_weight : Tensor (n,) or None
+        Positive weights of the training images: each epoch draws images in
+        proportion to them (with replacement; within their class with
+        ``balanced_sampling``), the logit adjustment's priors are weighted,
+        and G's base anchors and D's real anchors are drawn in proportion
+        to the anchors' weights.
 
     Returns
     -------
@@ -95,14 +101,20 @@ def train_end_to_end(
     anchor_class = y[anchor_rows].to(device)
     if not cfg.use_gan:
         classifier = twin_classifier(inputs, anchor_class, n_classes, cfg.gan, seed)
-        return train_fine_tuning(inputs, classifier, y, n_classes, cfg, seed, scoring, verbose)
+        return train_fine_tuning(
+            inputs, classifier, y, n_classes, cfg, seed, scoring, verbose, sample_weight
+        )
 
     anchors = inputs.training_features(anchor_rows)
     generator, critic, classifier, _ = build_networks(
         anchors, anchor_class, n_classes, cfg.gan, device, seed
     )
+    if sample_weight is not None:
+        generator.weigh_anchors(sample_weight[anchor_rows])
     deficit_p, uniform_p = label_distributions(generation_counts, device)
-    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, cfg, c_updates=cfg.gan_steps)
+    tuner, bounds = make_tuner(
+        inputs, classifier, y, n_classes, cfg, c_updates=cfg.gan_steps, sample_weight=sample_weight
+    )
     gcfg = cfg.gan
     opt_g = Adam(generator.parameters(), lr=gcfg.generator_lr, betas=gcfg.betas)
     opt_d = Adam(critic.parameters(), lr=gcfg.critic_lr, betas=gcfg.betas)
@@ -157,7 +169,7 @@ def gan_batch(tuner, generator, critic, opt_g, opt_d, x, labels, cfg, rng, label
         # lines 4-7: D on anchors of the drawn classes against G's samples; C
         # on the batch's real features and G's samples
         fake_labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
-        anchor_rows = draw_rows(fake_labels, generator.anchor_start, generator.anchor_count, rng)
+        anchor_rows = generator.sample_bases(fake_labels, rng)  # uniform, or by weight
         out = critic_step(
             generator, critic, opt_d, generator.anchors[anchor_rows], fake_labels,
             gcfg.gp_weight, rng,

@@ -52,14 +52,20 @@ def batch_bounds(n, batch_size):
     return list(zip(starts, starts[1:] + [n], strict=True))
 
 
-def epoch_rows(y, balanced, rng):
+def epoch_rows(y, balanced, rng, sample_weight=None):
     """Row order of one epoch: a permutation, or as many rows drawn with
-    replacement with each class equally likely (class-balanced sampling)."""
+    replacement with each class equally likely (class-balanced sampling).
+    With ``sample_weight`` (positive), rows are drawn with replacement in
+    proportion to their weight (within their class when balanced)."""
     n = y.shape[0]
-    if not balanced:
-        return torch.randperm(n, generator=rng)
-    counts = torch.bincount(y).float()
-    weights = 1.0 / counts[y]
+    if sample_weight is None:
+        if not balanced:
+            return torch.randperm(n, generator=rng)
+        weights = 1.0 / torch.bincount(y).float()[y]
+    else:
+        weights = sample_weight.float()
+        if balanced:
+            weights = weights / torch.bincount(y, weights=weights).float()[y]
     return torch.multinomial(weights, n, replacement=True, generator=rng)
 
 
@@ -108,9 +114,10 @@ class FineTuner:
     sched_f: object
     opt_c: object
     sched_c: object
+    sample_weight: torch.Tensor | None = None  # of the training rows, on the CPU
 
     @classmethod
-    def build(cls, inputs, classifier, loss_fn, config, n_steps, c_updates=1):
+    def build(cls, inputs, classifier, loss_fn, config, n_steps, c_updates=1, sample_weight=None):
         """``n_steps`` batches in all; C is updated ``c_updates`` times a batch."""
         cfg = config
         f_params = [p for p in inputs.extractor.parameters() if p.requires_grad]
@@ -123,7 +130,7 @@ class FineTuner:
         if f_params:
             sched_f = one_cycle(opt_f, cfg.learning_rate, n_steps)
         sched_c = one_cycle(opt_c, cfg.learning_rate, n_steps * c_updates)
-        return cls(inputs, classifier, loss_fn, opt_f, sched_f, opt_c, sched_c)
+        return cls(inputs, classifier, loss_fn, opt_f, sched_f, opt_c, sched_c, sample_weight)
 
     @property
     def extractor(self):
@@ -156,14 +163,17 @@ class FineTuner:
         return loss.item()
 
 
-def make_tuner(inputs, classifier, y, n_classes, config, c_updates=1):
+def make_tuner(inputs, classifier, y, n_classes, config, c_updates=1, sample_weight=None):
     """The :class:`FineTuner` of a fit on ``inputs`` (see :mod:`.inputs`),
-    and the epoch's batch bounds."""
-    priors = torch.bincount(y, minlength=n_classes).float() / y.shape[0]
+    and the epoch's batch bounds. With ``sample_weight`` (positive, one per
+    training row) the class priors of the logit adjustment are weighted and
+    epochs draw rows in proportion to the weights."""
+    counts = torch.bincount(y, weights=sample_weight, minlength=n_classes).float()
+    priors = counts / counts.sum()
     loss_fn = make_loss(config.class_weight, config.logit_adjustment, priors, inputs.device)
     bounds = batch_bounds(y.shape[0], config.batch_size)
     n_steps = config.n_epochs * len(bounds)
-    tuner = FineTuner.build(inputs, classifier, loss_fn, config, n_steps, c_updates)
+    tuner = FineTuner.build(inputs, classifier, loss_fn, config, n_steps, c_updates, sample_weight)
     return tuner, bounds
 
 
@@ -199,7 +209,7 @@ def run_epochs(
             best.update(row.get("validation_macro_f1", 0.0), 0)
         for epoch in range(1, cfg.n_epochs + 1):
             started = time.perf_counter()
-            order = epoch_rows(y, cfg.balanced_sampling, rng)
+            order = epoch_rows(y, cfg.balanced_sampling, rng, tuner.sample_weight)
             sums = {}
             for start, stop in bounds:
                 rows = order[start:stop]
@@ -265,7 +275,8 @@ def linear_probe(tuner, y, config, seed):
     total = 0.0
     classifier.train()
     for _ in range(cfg.probe_epochs):
-        order = epoch_rows(y, cfg.balanced_sampling, rng).to(features.device)
+        order = epoch_rows(y, cfg.balanced_sampling, rng, tuner.sample_weight)
+        order = order.to(features.device)
         total = 0.0
         for start, stop in bounds:
             rows = order[start:stop]
@@ -281,17 +292,20 @@ def linear_probe(tuner, y, config, seed):
     }
 
 
-def train_fine_tuning(inputs, classifier, y, n_classes, config, seed, validation=None, verbose=0):
+def train_fine_tuning(
+    inputs, classifier, y, n_classes, config, seed, validation=None, verbose=0, sample_weight=None
+):
     """Fine-tune F and C with the classification loss alone (no GAN).
 
     Each batch: F learns through the fixed C (line 2 of Algorithm 1), then C
     learns the batch's features: the same two updates as the GAN system's,
     without its critic and generator. ``inputs`` (:mod:`.inputs`) holds F and
     the images; ``classifier`` is C, built by the caller; ``validation`` is
-    ``(class indices of the validation images, score_fn)`` or None. Returns
-    a :class:`TrainedEndToEnd` without G and D.
+    ``(class indices of the validation images, score_fn)`` or None;
+    ``sample_weight`` as for :func:`~.end_to_end.train_end_to_end`. Returns a
+    :class:`TrainedEndToEnd` without G and D.
     """
-    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, config)
+    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, config, 1, sample_weight)
 
     def batch(x, labels, step):
         h, feature_loss = tuner.feature_step(x, labels)

@@ -135,9 +135,18 @@ class ConvexGenerator(nn.Module):
         index = torch.cat([base[:, None], cand], 1)
         return weights, index
 
+    def weigh_anchors(self, weights):
+        """Draw base anchors in proportion to ``weights`` (one positive
+        number per anchor, e.g. the samples' weights) instead of uniformly."""
+        cumulative = torch.cumsum(torch.as_tensor(weights).to(self.anchors), 0)
+        self.register_buffer("anchor_cumweight", cumulative)
+        return self
+
     def sample_bases(self, labels, generator):
-        """A uniformly drawn anchor of each requested class."""
-        return draw_rows(labels, self.anchor_start, self.anchor_count, generator)
+        """An anchor of each requested class: uniformly drawn, or in
+        proportion to the anchors' weights (:meth:`weigh_anchors`)."""
+        cumulative = getattr(self, "anchor_cumweight", None)
+        return draw_rows(labels, self.anchor_start, self.anchor_count, generator, cumulative)
 
     def sample(self, labels, generator):
         """Samples of classes ``labels``: ``(samples, weights, index)``."""
@@ -151,11 +160,22 @@ class ConvexGenerator(nn.Module):
         return samples, weights, index
 
 
-def draw_rows(labels, start, count, generator):
-    """For each label, a uniformly drawn row of a class-sorted table."""
+def draw_rows(labels, start, count, generator, cumulative=None):
+    """For each label, a row of a class-sorted table (class ``k``'s rows are
+    ``start[k]`` to ``start[k] + count[k] - 1``): uniformly drawn, or, with
+    ``cumulative`` (the running sum of the rows' positive weights), in
+    proportion to each row's weight. One uniform draw per label either way,
+    so the random stream advances alike."""
     u = torch.rand(labels.shape[0], generator=generator, device=labels.device)
-    offset = (u * count[labels]).long().clamp_max(count[labels] - 1)
-    return start[labels] + offset
+    if cumulative is None:
+        offset = (u * count[labels]).long().clamp_max(count[labels] - 1)
+        return start[labels] + offset
+    first = start[labels]
+    last = first + count[labels] - 1
+    before = torch.where(first > 0, cumulative[(first - 1).clamp_min(0)], 0.0)
+    target = before + u.to(cumulative.dtype) * (cumulative[last] - before)
+    rows = torch.searchsorted(cumulative, target, right=True)
+    return torch.minimum(torch.maximum(rows, first), last)
 
 
 class ConditionalCritic(nn.Module):

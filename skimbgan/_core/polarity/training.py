@@ -81,7 +81,9 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng, 
     distribution of G is set to the mean and spread of the codes E gives that
     class's anchors, as BAGAN fits a class-conditional latent distribution.
 
-    Returns the list of reconstruction losses (one per step).
+    With weighted anchors (:meth:`ConvexGenerator.weigh_anchors`) the
+    targets are drawn in proportion to their weights. Returns the list of
+    reconstruction losses (one per step).
     """
     eligible = torch.nonzero(generator.candidate_mask.any(1)).squeeze(1)
     losses = []
@@ -90,8 +92,16 @@ def pretrain_autoencoder(generator, encoder, steps, batch_size, lr, betas, rng, 
     params = list(generator.parameters()) + list(encoder.parameters())
     optimizer = Adam(params, lr=lr, betas=betas)
     progress = Progress(steps, verbose, desc="PolarityGAN init")
+    cumulative = getattr(generator, "anchor_cumweight", None)  # weighted anchors
+    if cumulative is not None:
+        eligible_weight = torch.diff(cumulative, prepend=cumulative[:1] * 0)[eligible]
     for step in range(steps):
-        pick = torch.randint(eligible.numel(), (batch_size,), generator=rng, device=eligible.device)
+        if cumulative is None:
+            pick = torch.randint(
+                eligible.numel(), (batch_size,), generator=rng, device=eligible.device
+            )
+        else:
+            pick = torch.multinomial(eligible_weight, batch_size, replacement=True, generator=rng)
         target = eligible[pick]
         labels = generator.anchor_class[target]
         # base: a random real candidate of the target
@@ -129,6 +139,7 @@ def train_polarity_gan(
     device,
     seed,
     verbose=0,
+    sample_weight=None,
 ):
     """Train G, D and C of Polarity-GAN (Algorithm 1).
 
@@ -150,6 +161,13 @@ def train_polarity_gan(
     device : torch.device
     seed : int
     verbose : int
+    sample_weight : Tensor (n_samples,) or None
+        Positive weights of the rows. Every draw of real rows follows them:
+        the critic's real samples (within their class), the classifier's
+        real samples and G's base anchors are drawn in proportion to their
+        weight instead of uniformly, so each network's expected loss is the
+        weighted one, and a row of weight 2 is drawn as often as two copies
+        of it would be. The caller leaves rows of weight 0 out.
 
     Returns
     -------
@@ -163,11 +181,17 @@ def train_polarity_gan(
     X_sorted, y_sorted = X[order], y[order]
     real_count = torch.bincount(y_sorted, minlength=n_classes)
     real_start = torch.cumsum(real_count, 0) - real_count
+    weight_sorted = cumulative = None
+    if sample_weight is not None:
+        weight_sorted = sample_weight.to(device=device, dtype=X.dtype)[order]
+        cumulative = torch.cumsum(weight_sorted, 0)
 
     anchor_rows = anchor_rows.to(device)
     generator, critic, classifier, encoder = build_networks(
         X[anchor_rows], y[anchor_rows], n_classes, cfg, device, seed
     )
+    if sample_weight is not None:
+        generator.weigh_anchors(sample_weight.to(device)[anchor_rows])
 
     history = History()
     if cfg.init == "autoencoder":
@@ -206,10 +230,13 @@ def train_polarity_gan(
             # Lines 4-7: critic and classifier on real data and on G's samples.
             for _ in range(cfg.n_critic):
                 labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
-                real = X_sorted[draw_rows(labels, real_start, real_count, rng)]
+                real = X_sorted[draw_rows(labels, real_start, real_count, rng, cumulative)]
                 critic_out = critic_step(generator, critic, opt_d, real, labels, cfg.gp_weight, rng)
                 fake = critic_out.fake
-                rows = torch.randint(n_rows, (batch,), generator=rng, device=device)
+                if weight_sorted is None:
+                    rows = torch.randint(n_rows, (batch,), generator=rng, device=device)
+                else:
+                    rows = torch.multinomial(weight_sorted, batch, replacement=True, generator=rng)
                 loss_c = classifier_step(
                     classifier,
                     opt_c,

@@ -1,0 +1,221 @@
+"""sample_weight: validated, respected where data are drawn, zero weights as
+dropped rows, equal weights as none, routed through pipelines."""
+
+import numpy as np
+import pytest
+import sklearn
+from imblearn.pipeline import make_pipeline
+from sklearn.linear_model import LogisticRegression
+
+from skimbgan import PolarityGANSampler
+
+from .conftest import fast_sampler
+
+BAD_WEIGHTS = [
+    (lambda n: np.r_[np.nan, np.ones(n - 1)], "NaN"),
+    (lambda n: np.r_[np.inf, np.ones(n - 1)], "infinity|NaN"),
+    (lambda n: np.r_[-1.0, np.ones(n - 1)], "Negative"),
+    (lambda n: np.ones(n - 1), "shape"),
+    (lambda n: np.zeros(n), "non-zero"),
+    (lambda n: np.ones((n, 2)), "1D"),
+]
+
+
+@pytest.mark.parametrize(("make", "match"), BAD_WEIGHTS)
+def test_sampler_refuses_bad_weights(binary_data, make, match):
+    X, y = binary_data
+    with pytest.raises(ValueError, match=match):
+        fast_sampler().fit_resample(X, y, sample_weight=make(len(y)))
+
+
+def test_sampler_refuses_weights_that_leave_one_class(binary_data):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="one class only"):
+        fast_sampler().fit_resample(X, y, sample_weight=(y == 0).astype(float))
+
+
+def test_sampler_equal_weights_are_no_weights(binary_data):
+    X, y = binary_data
+    X_none, y_none = fast_sampler().fit_resample(X, y)
+    for weight in (np.ones(len(y)), np.full(len(y), 2.5), 3.0):
+        sampler = fast_sampler()
+        X_w, y_w = sampler.fit_resample(X, y, sample_weight=weight)
+        np.testing.assert_array_equal(X_w, X_none)
+        np.testing.assert_array_equal(y_w, y_none)
+        # a combination of rows of weight w weighs w
+        value = np.broadcast_to(weight, len(y))[0]
+        np.testing.assert_allclose(sampler.sample_weight_resampled_, value)
+        assert sampler.sample_weight_resampled_.shape == y_w.shape
+
+
+def test_sampler_zero_weights_are_dropped_rows(binary_data):
+    """Rows of weight 0 are neither counted, drawn nor combined: the synthetic
+    samples are those of the data without them, and they come back unchanged
+    with their weight 0."""
+    X, y = binary_data
+    weight = np.ones(len(y))
+    dropped = np.r_[np.flatnonzero(y == 1)[:5], np.flatnonzero(y == 0)[:30]]
+    weight[dropped] = 0.0
+    keep = weight > 0
+    sampler = fast_sampler()
+    X_w, y_w = sampler.fit_resample(X, y, sample_weight=weight)
+    X_k, y_k = fast_sampler().fit_resample(X[keep], y[keep])
+    n, n_kept = len(y), int(keep.sum())
+    np.testing.assert_array_equal(X_w[:n], X)
+    np.testing.assert_allclose(X_w[n:], X_k[n_kept:], rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(y_w[n:], y_k[n_kept:])
+    # 150 majority and 15 minority rows count: 135 new ones
+    assert sampler.sampling_strategy_ == {1: 135}
+    anchors = np.concatenate(list(sampler.anchor_indices_.values()))
+    assert not np.isin(dropped, anchors).any()
+    _, _, _, rows = sampler.generate({1: 500}, random_state=0, return_weights=True)
+    assert not np.isin(dropped, rows).any()
+    np.testing.assert_array_equal(sampler.sample_weight_resampled_[:n], weight)
+    np.testing.assert_allclose(sampler.sample_weight_resampled_[n:], 1.0)
+
+
+def test_sampler_integer_weights_draw_like_copies(binary_data):
+    """Four minority rows of weight 10 are the base of a synthetic sample as
+    often as when each is there 10 times (40 of 56 minority rows: 0.714),
+    against 4 of 20 without weights; the synthetic samples' weights are
+    their rows' weights combined with their convex weights."""
+    X, y = binary_data
+    n = len(y)
+    heavy = np.flatnonzero(y == 1)[:4]
+    weight = np.ones(n)
+    weight[heavy] = 10.0
+    is_heavy = np.isin(np.arange(n), heavy)
+
+    def base_share(sampler, heavy_rows):
+        _, _, _, rows = sampler.generate({1: 4000}, random_state=0, return_weights=True)
+        return heavy_rows[rows[:, 0]].mean()
+
+    weighted = fast_sampler()
+    X_w, _ = weighted.fit_resample(X, y, sample_weight=weight)
+    copies = np.repeat(heavy, 9)
+    copied, plain = fast_sampler(), fast_sampler()
+    copied.fit_resample(np.vstack([X, X[copies]]), np.r_[y, y[copies]])
+    plain.fit_resample(X, y)
+    assert base_share(weighted, is_heavy) == pytest.approx(40 / 56, abs=0.03)
+    assert base_share(copied, np.r_[is_heavy, np.ones(copies.size, bool)]) == pytest.approx(
+        40 / 56, abs=0.03
+    )
+    assert base_share(plain, is_heavy) == pytest.approx(4 / 20, abs=0.03)
+
+    synthetic = weighted.sample_weight_resampled_[n:]
+    assert synthetic.shape == (len(X_w) - n,)
+    assert synthetic.min() >= 1.0 - 1e-9 and synthetic.max() <= 10.0 + 1e-9
+    assert (synthetic > 1.5).mean() > 0.5  # most are built on a heavy row
+
+
+def test_sampler_weights_reach_it_through_a_routed_pipeline(binary_data):
+    X, y = binary_data
+    weight = np.ones(len(y))
+    weight[np.flatnonzero(y == 1)[:5]] = 0.0
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            fast_sampler().set_fit_resample_request(sample_weight=True),
+            LogisticRegression().set_fit_request(sample_weight=False),
+        )
+        pipe.fit(X, y, sample_weight=weight)
+    sampler = pipe[0]
+    np.testing.assert_array_equal(sampler.sample_weight_resampled_[: len(y)], weight)
+    assert sampler.sampling_strategy_ == {1: 165}  # 180 - 15 counted minority rows
+    # without the request, passing weights is an error, not silently ignored
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(fast_sampler(), LogisticRegression())
+        with pytest.raises(ValueError, match="sample_weight"):
+            pipe.fit(X, y, sample_weight=weight)
+
+
+def test_sampler_weights_on_a_mixed_table(binary_data):
+    pd = pytest.importorskip("pandas")
+    X, y = binary_data
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["colour"] = np.where(X[:, 0] > 0, "red", "blue")
+    weight = np.ones(len(y))
+    weight[np.flatnonzero(y == 1)[:3]] = 0.0
+    sampler = PolarityGANSampler(
+        n_steps=20, hidden_dims=(16,), categorical_features="auto", random_state=0
+    )
+    X_res, y_res = sampler.fit_resample(frame, y, sample_weight=weight)
+    assert len(sampler.sample_weight_resampled_) == len(y_res) == len(X_res)
+    anchors = np.concatenate(list(sampler.anchor_indices_.values()))
+    assert not np.isin(np.flatnonzero(weight == 0), anchors).any()
+
+
+# --- PolarityGANClassifier ---------------------------------------------------
+
+
+@pytest.fixture
+def images():
+    """40 / 16 / 8 grey 12x12 images of three classes with different brightness."""
+    rng = np.random.RandomState(0)
+    y = np.repeat(["coat", "bag", "shirt"], [40, 16, 8])
+    X = rng.randint(0, 90, size=(64, 12, 12)).astype(np.uint8)
+    X[y == "bag"] += 80
+    X[y == "shirt"] += 160
+    return X, y
+
+
+def tiny_polarity(**params):
+    from .test_polarity_gan_classifier import tiny
+
+    return tiny(**params)
+
+
+@pytest.mark.parametrize(("make", "match"), BAD_WEIGHTS)
+def test_polarity_classifier_refuses_bad_weights(images, make, match):
+    X, y = images
+    with pytest.raises(ValueError, match=match):
+        tiny_polarity(n_epochs=1).fit(X, y, sample_weight=make(len(y)))
+
+
+@pytest.mark.parametrize("use_gan", [True, False])
+def test_polarity_classifier_zero_weights_drop_and_equal_weights_vanish(images, use_gan):
+    X, y = images
+    plain = tiny_polarity(use_gan=use_gan).fit(X, y).predict_proba(X)
+    ones = tiny_polarity(use_gan=use_gan).fit(X, y, sample_weight=np.full(len(y), 3.0))
+    np.testing.assert_array_equal(ones.predict_proba(X), plain)
+    weight = np.ones(len(y))
+    weight[[0, 5, 41, 60]] = 0.0
+    keep = weight > 0
+    zero = tiny_polarity(use_gan=use_gan).fit(X, y, sample_weight=weight)
+    dropped = tiny_polarity(use_gan=use_gan).fit(X[keep], y[keep])
+    np.testing.assert_allclose(zero.predict_proba(X), dropped.predict_proba(X), rtol=1e-6)
+
+
+def test_polarity_classifier_weights_move_predictions_like_copies(images):
+    """Weight 6 on the shirts (8 of 64 images) raises the share of images
+    called shirt as six copies of each shirt do."""
+    X, y = images
+    params = dict(balanced_sampling=False, validation_fraction=None, n_epochs=3)
+    weight = np.where(y == "shirt", 6.0, 1.0)
+    shirts = np.flatnonzero(y == "shirt")
+    copies = np.r_[np.arange(len(y)), np.repeat(shirts, 5)]
+
+    def shirt_probability(model):
+        return model.predict_proba(X)[:, list(model.classes_).index("shirt")].mean()
+
+    plain = shirt_probability(tiny_polarity(**params).fit(X, y))
+    weighted = shirt_probability(tiny_polarity(**params).fit(X, y, sample_weight=weight))
+    copied = shirt_probability(tiny_polarity(**params).fit(X[copies], y[copies]))
+    assert weighted > plain and copied > plain
+    assert abs(weighted - copied) < abs(plain - copied)
+
+
+def test_epoch_rows_draw_in_proportion_to_the_weights():
+    import torch
+
+    from skimbgan._core.polarity.fine_tuning import epoch_rows
+
+    y = torch.tensor([0, 0, 0, 1, 1])
+    weight = torch.tensor([1.0, 2.0, 1.0, 1.0, 3.0])
+    rng = torch.Generator().manual_seed(0)
+    draws = torch.cat([epoch_rows(y, False, rng, weight) for _ in range(4000)])
+    share = torch.bincount(draws, minlength=5).double() / draws.numel()
+    np.testing.assert_allclose(share.numpy(), (weight / weight.sum()).numpy(), atol=0.01)
+    draws = torch.cat([epoch_rows(y, True, rng, weight) for _ in range(4000)])
+    share = torch.bincount(draws, minlength=5).double() / draws.numel()
+    # each class half the draws, its rows in proportion to their weights
+    np.testing.assert_allclose(share.numpy(), [0.125, 0.25, 0.125, 0.125, 0.375], atol=0.01)
