@@ -219,3 +219,172 @@ def test_epoch_rows_draw_in_proportion_to_the_weights():
     share = torch.bincount(draws, minlength=5).double() / draws.numel()
     # each class half the draws, its rows in proportion to their weights
     np.testing.assert_allclose(share.numpy(), [0.125, 0.25, 0.125, 0.125, 0.375], atol=0.01)
+
+
+# --- EGANClassifier ----------------------------------------------------------
+
+
+@pytest.fixture
+def table():
+    from sklearn.datasets import make_classification
+
+    return make_classification(
+        n_samples=600, n_features=6, n_informative=4, weights=[0.9], random_state=0
+    )
+
+
+def small_egan(**params):
+    from skimbgan import EGANClassifier
+
+    return EGANClassifier(
+        **{"n_steps": 60, "hidden_dims": (16,), "eval_every": 20, "device": "cpu",
+           "random_state": 0, **params}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "match"), BAD_WEIGHTS)
+def test_egan_refuses_bad_weights(table, make, match):
+    X, y = table
+    with pytest.raises(ValueError, match=match):
+        small_egan().fit(X, y, sample_weight=make(len(y)))
+
+
+@pytest.mark.parametrize("contamination", [0.1, "f1", None])
+def test_egan_zero_weights_drop_and_equal_weights_vanish(table, contamination):
+    """The defaults (five stacked members, hold-outs, a cut-off): a weight of
+    0 is the fit without the row, equal weights the fit without weights."""
+    X, y = table
+    plain = small_egan(contamination=contamination).fit(X, y)
+    equal = small_egan(contamination=contamination).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    np.testing.assert_array_equal(equal.score_samples(X), plain.score_samples(X))
+    assert equal.offset_ == plain.offset_
+    weight = np.ones(len(y))
+    weight[np.r_[np.flatnonzero(y == 1)[:4], np.flatnonzero(y == 0)[:50]]] = 0.0
+    keep = weight > 0
+    zero = small_egan(contamination=contamination).fit(X, y, sample_weight=weight)
+    dropped = small_egan(contamination=contamination).fit(X[keep], y[keep])
+    np.testing.assert_allclose(zero.score_samples(X), dropped.score_samples(X), rtol=1e-6)
+    assert zero.offset_ == pytest.approx(dropped.offset_)
+
+
+def test_egan_weights_move_scores_like_copies(table):
+    """Weight 5 on a fifth of the majority (its largest first feature) makes
+    those rows more majority-like against the rest of the majority, as five
+    copies of them do; mean over four seeds of the gap between their mean
+    logit and the other majority rows' (measured: without weights -0.24,
+    with weights -0.10, with copies -0.07)."""
+    X, y = table
+    majority = np.flatnonzero(y == 0)
+    heavy = majority[X[majority, 0] > np.quantile(X[majority, 0], 0.8)]
+    rest = np.setdiff1d(majority, heavy)
+    weight = np.ones(len(y))
+    weight[heavy] = 5.0
+    copies = np.r_[np.arange(len(y)), np.repeat(heavy, 4)]
+    gaps = []
+    for seed in range(4):
+        params = dict(n_steps=300, hidden_dims=(16,), random_state=seed, validation_fraction=None)
+        params.update(n_estimators=1, contamination=None)
+        fits = [
+            small_egan(**params).fit(X, y),
+            small_egan(**params).fit(X, y, sample_weight=weight),
+            small_egan(**params).fit(X[copies], y[copies]),
+        ]
+        gaps.append([m.score_samples(X)[heavy].mean() - m.score_samples(X)[rest].mean()
+                     for m in fits])  # fmt: skip
+    plain, weighted, copied = np.mean(gaps, axis=0)
+    assert weighted > plain + 0.1 and copied > plain + 0.1
+    assert abs(weighted - copied) < abs(plain - copied)
+
+
+def test_weighted_minority_losses_and_majority_draws():
+    import torch
+
+    from skimbgan._core.egan.losses import discriminator_loss, generator_loss
+    from skimbgan._core.egan.training import _draws
+
+    logits = torch.tensor([[0.5, -2.0, 1.0], [3.0, 0.0, -1.0]])
+    weight = torch.tensor([[1.0, 0.0, 3.0], [2.0, 2.0, 2.0]])
+    loss = generator_loss(logits, weight)
+    # member 0: rows 0 and 2 only, 1:3; member 1: equal weights, the plain mean
+    expected_0 = (generator_loss(logits[0, :1]) + 3 * generator_loss(logits[0, 2:])) / 4
+    torch.testing.assert_close(loss[0], expected_0)
+    torch.testing.assert_close(loss[1], generator_loss(logits[1]))
+    real = torch.zeros(2, 4)
+    torch.testing.assert_close(
+        discriminator_loss(real, logits, weight) - discriminator_loss(real, logits),
+        discriminator_loss(real[:, :3], logits, weight) - discriminator_loss(real[:, :3], logits),
+    )
+    rng = torch.Generator().manual_seed(0)
+    drawn = _draws(4, 5000, 2, rng, "cpu", torch.tensor([1.0, 0.0, 2.0, 1.0]))
+    assert drawn.shape == (2, 5000)
+    share = torch.bincount(drawn.flatten(), minlength=4).double() / drawn.numel()
+    np.testing.assert_allclose(share.numpy(), [0.25, 0.0, 0.5, 0.25], atol=0.015)
+
+
+def test_weighted_f1_cutoff_and_quantile():
+    from skimbgan.classification._egan_parts import f1_cutoff
+
+    rng = np.random.RandomState(0)
+    scores = rng.normal(size=60)
+    is_minority = scores + rng.normal(scale=0.8, size=60) < -0.8
+    weight = rng.randint(1, 4, size=60).astype(float)
+    # integer weights: the cut-off of the rows repeated
+    repeated = np.repeat(np.arange(60), weight.astype(int))
+    assert f1_cutoff(scores, is_minority, weight) == pytest.approx(
+        f1_cutoff(scores[repeated], is_minority[repeated])
+    )
+    assert f1_cutoff(scores, is_minority, np.ones(60)) == f1_cutoff(scores, is_minority)
+
+
+@pytest.mark.parametrize("estimator", ["egan", "polarity"])
+def test_classifiers_take_weights_through_routed_searches(table, images, estimator):
+    """With metadata routing, set_fit_request(sample_weight=True) passes the
+    weights through a Pipeline and GridSearchCV (whose scorer weighs too):
+    the refitted model is the one fitted directly with them, and a bad
+    weight is refused from inside the search."""
+    from sklearn.metrics import f1_score, make_scorer
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    if estimator == "egan":
+        (X, y), model, param = table, small_egan(), "dropout"
+    else:
+        (X, y), model, param = images, tiny_polarity(n_epochs=1), "use_gan"
+    values = [0.2, 0.3] if param == "dropout" else [True, False]
+    weight = np.random.RandomState(0).randint(0, 4, size=len(y)).astype(float)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(sklearn.base.clone(model).set_fit_request(sample_weight=True))
+        step = pipe.steps[0][0]
+        scorer = make_scorer(f1_score, average="macro").set_score_request(sample_weight=True)
+        search = GridSearchCV(
+            pipe, {f"{step}__{param}": values}, cv=2, scoring=scorer, error_score="raise"
+        )
+        search.fit(X, y, sample_weight=weight)
+        best = search.best_params_[f"{step}__{param}"]
+        direct = sklearn.base.clone(model).set_params(**{param: best})
+        direct.fit(X, y, sample_weight=weight)
+        np.testing.assert_allclose(search.predict_proba(X), direct.predict_proba(X))
+        with pytest.raises(ValueError, match="NaN"):
+            search.fit(X, y, sample_weight=np.r_[np.nan, weight[1:]])
+
+
+def test_egan_image_mode_zero_weights_drop_with_augmented_copies():
+    """Image mode with augmented minority copies: the copies weigh what their
+    image weighs, and a weight of 0 is the fit without the image."""
+    from .test_egan_images import tiny as tiny_egan_images
+
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(40, int), np.ones(8, int)]
+    X = rng.randint(0, 120, size=(48, 12, 12)).astype(np.uint8)
+    X[y == 1] += 100
+    weight = np.ones(len(y))
+    weight[[3, 44]] = 0.0
+    weight[[40, 41]] = 3.0
+    keep = weight > 0
+    params = dict(minority_augmentation=1, validation_fraction=None)
+    weighted = tiny_egan_images(**params).fit(X, y, sample_weight=weight)
+    assert np.isfinite(weighted.score_samples(X)).all()
+    weight[[40, 41]] = 1.0
+    zero = tiny_egan_images(**params).fit(X, y, sample_weight=weight)
+    dropped = tiny_egan_images(**params).fit(X[keep], y[keep])
+    np.testing.assert_allclose(zero.score_samples(X), dropped.score_samples(X), rtol=1e-5)

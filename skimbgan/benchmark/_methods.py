@@ -97,6 +97,8 @@ OWN_CODE = {
         "_core/checkpoint.py",
         "_core/random.py",
         "_core/device.py",
+        "_core/history.py",
+        "_core/progress.py",
         "utils",
     ],
     "egan": [
@@ -109,6 +111,8 @@ OWN_CODE = {
         "_core/random.py",
         "_core/device.py",
         "_core/images.py",
+        "_core/history.py",
+        "_core/progress.py",
         "image",
         "utils",
     ],

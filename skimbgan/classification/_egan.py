@@ -14,7 +14,9 @@ from ..utils._docs import fill_doc
 from ..utils._random import named_seeds
 from ..utils._validation import (
     check_binary_target,
+    check_sample_weight,
     check_validation_data,
+    weighted_rows,
 )
 from ._egan_inputs import EGANInputsMixin
 from ._egan_parts import (
@@ -303,7 +305,7 @@ default="efficientnet_lite0"
 
     # --- fit ---------------------------------------------------------------------
 
-    def fit(self, X, y, X_val=None, y_val=None):
+    def fit(self, X, y, X_val=None, y_val=None, sample_weight=None):
         """Train the generator and the discriminator.
 
         Parameters
@@ -317,6 +319,15 @@ default="efficientnet_lite0"
         X_val, y_val : optional
             Validation data for choosing the checkpoint (instead of holding out
             ``validation_fraction`` of ``X``); it needs both classes.
+        sample_weight : array-like of shape (n_samples,), float or None, default=None
+            Weights of the samples of ``X`` (finite, ``>= 0``, not all zero).
+            Majority batches are drawn in proportion to them; the minority's
+            losses are weighted means (every minority sample is in each
+            batch while there are fewer than ``batch_size``); the held-out
+            checkpoint score, the ``contamination`` quantile, its F1 cut-off
+            and the training prevalence are weighted. A sample of weight 0
+            is left out as if it were not there; equal weights train as no
+            weights. ``X_val``'s samples weigh 1.
 
         Returns
         -------
@@ -327,6 +338,9 @@ default="efficientnet_lite0"
         self.learning_rate_, self.n_estimators_ = resolve_auto(self)
         self.device_ = resolve_device(self.device)
         X, y = self._check_X_y(X, y)
+        rows, weight = weighted_rows(check_sample_weight(sample_weight, len(y)))
+        if rows is not None:  # samples of weight 0 are left out
+            X, y = X[rows], y[rows]
         name = type(self).__name__
         self.classes_, self._minority, y_index = check_binary_target(y, self.minority_class, name)
         self.minority_class_ = self.classes_[self._minority]
@@ -339,11 +353,11 @@ default="efficientnet_lite0"
         X_val, y_val = check_validation_data(
             X_val, y_val, self.classes_, lambda X_val: self._check_X(X_val, reset=False)
         )
-        rows = split_rows(self, X, is_minority, X_val, y_val, stream, seeds.train)
-        train_rows, X_major, X_minor, X_val, val_is_minority, cutoff_rows = rows
+        split = split_rows(self, X, is_minority, X_val, y_val, stream, seeds.train, weight)
 
         if self.input_type == "features":
-            self._unit, self._mean, self._scale = feature_scaling(X[train_rows])
+            train_weight = None if weight is None else weight[split.train_rows]
+            self._unit, self._mean, self._scale = feature_scaling(X[split.train_rows], train_weight)
             widths = check_hidden_dims(self.hidden_dims)
 
             def build(seed):
@@ -353,25 +367,23 @@ default="efficientnet_lite0"
         init_seeds = member_seeds(seeds.init, self.n_estimators_)
         generator, discriminator = build(init_seeds[0])
         # the prefix is frozen and the same in every member: computed once
-        data = prefix_data(
-            self, (generator, discriminator), X_major, X_minor, X_val, val_is_minority
-        )
+        data = prefix_data(self, (generator, discriminator), split)
 
         lr = self.learning_rate_
         config = core_config(EGANConfig, self, generator_lr=lr, discriminator_lr=lr)
+        val_weight = None if split.weights is None else split.weights["validation"]
+        networks = (generator, discriminator)
         members = train_members(
-            self, (generator, discriminator), build, init_seeds, seeds.train, config, data
+            self, networks, build, init_seeds, seeds.train, config, data, val_weight
         )
         trained = members[0]
         self.generator_, self.discriminator_ = combine_members(members)
         self.history_ = trained.history
         self.best_step_ = trained.best_step
-        self.validation_score_ = trained.best_score if X_val is not None else np.nan
+        self.validation_score_ = trained.best_score if split.X_val is not None else np.nan
         self.n_steps_ = trained.n_steps
-        prevalence = float(is_minority.mean())
-        self.offset_, self.cutoff_ = cutoff(
-            self, X, X_val, val_is_minority, cutoff_rows, prevalence
-        )
+        prevalence = float(np.average(is_minority, weights=weight))
+        self.offset_, self.cutoff_ = cutoff(self, X, split, prevalence)
         return self
 
     # --- scores and predictions ------------------------------------------------

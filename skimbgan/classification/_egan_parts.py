@@ -3,6 +3,7 @@ and the checkpoint scores."""
 
 import copy
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -88,22 +89,26 @@ def selection_scores():
     # Higher is better; logits are high for the majority, so the minority's
     # score is the negated logit and its predicted set is logit < 0.
     return {
-        "average_precision": lambda logits, is_min: average_precision_score(is_min, -logits),
-        "f1": lambda logits, is_min: f1_score(is_min, logits < 0, zero_division=0.0),
+        "average_precision": lambda logits, is_min, weight=None: average_precision_score(
+            is_min, -logits, sample_weight=weight
+        ),
+        "f1": lambda logits, is_min, weight=None: f1_score(
+            is_min, logits < 0, zero_division=0.0, sample_weight=weight
+        ),
     }
 
 
-def selection_score(name):
-    """The checkpoint score ``name`` of (logits, is_minority); a checkpoint
-    whose logits are not all finite (a diverging fit) scores ``-inf`` and is
-    never kept."""
+def selection_score(name, sample_weight=None):
+    """The checkpoint score ``name`` of (logits, is_minority), weighted by the
+    validation rows' ``sample_weight`` when given; a checkpoint whose logits
+    are not all finite (a diverging fit) scores ``-inf`` and is never kept."""
     score = selection_scores()[name]
 
     def checked(logits, is_minority):
         logits = logits.double().cpu().numpy()
         if not np.isfinite(logits).all():
             return -np.inf
-        return score(logits, is_minority)
+        return score(logits, is_minority, sample_weight)
 
     return checked
 
@@ -138,18 +143,23 @@ def run_prefix(prefix, images, input_size, mean, std, device, batch, verbose=0):
     return embed(prefix, images, input_size, mean, std, torch.device(device), batch, verbose)
 
 
-def feature_scaling(X_train):
+def feature_scaling(X_train, sample_weight=None):
     """``(unit, mean, scale)``: the networks see ``(X / unit - mean) / scale``.
 
     ``unit`` is a power of two per column (:func:`power_of_two_units`), so the
     division is exact and the statistics cannot overflow or underflow at any
     magnitude; a column is constant when its spread is below 10 machine
-    epsilons of its largest value.
+    epsilons of its largest value. With ``sample_weight`` the mean and the
+    spread are weighted (a row of weight 2 counts as two copies).
     """
     unit = power_of_two_units(X_train)
     X_unit = X_train / unit
-    mean = X_unit.mean(axis=0, dtype=np.float64)
-    scale = X_unit.std(axis=0, dtype=np.float64)
+    if sample_weight is None:
+        mean = X_unit.mean(axis=0, dtype=np.float64)
+        scale = X_unit.std(axis=0, dtype=np.float64)
+    else:
+        mean = np.average(X_unit, axis=0, weights=sample_weight)
+        scale = np.sqrt(np.average((X_unit - mean) ** 2, axis=0, weights=sample_weight))
     scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
     return unit, mean, scale
 
@@ -193,28 +203,43 @@ def image_prefix(prefix, images, named, spec, memory, device, batch, verbose):
 
 
 def training_rows(X, is_minority, X_val, y_val, minority, validation_fraction, random_state):
-    """``(train_rows, X_val, val_is_minority)``: all rows and the given
-    validation data (which must hold both classes; ``y_val`` as class
-    indices), or a stratified hold-out of ``X`` (``X_val`` None when the
-    minority is too small to hold any out)."""
+    """``(train_rows, val_rows, X_val, val_is_minority)``: all rows and the
+    given validation data (which must hold both classes; ``y_val`` as class
+    indices; ``val_rows`` None), or a stratified hold-out of ``X`` (``X_val``
+    and ``val_rows`` None when the minority is too small to hold any out)."""
     if X_val is not None:
         val_is_minority = y_val == minority
         if val_is_minority.all() or not val_is_minority.any():
             raise ValueError("The validation data must contain samples of both classes.")
-        return np.arange(X.shape[0]), X_val, val_is_minority
+        return np.arange(X.shape[0]), None, X_val, val_is_minority
     split = binary_holdout(is_minority, validation_fraction, MIN_VALIDATION_MINORITY, random_state)
     if split is None:
-        return np.arange(X.shape[0]), None, None
-    return split[0], X[split[1]], is_minority[split[1]]
+        return np.arange(X.shape[0]), None, None, None
+    return split[0], split[1], X[split[1]], is_minority[split[1]]
 
 
-def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed):
-    """Which rows train what: ``(train_rows, X_major, X_minor, X_val,
-    val_is_minority, cutoff_rows)``. The validation part (given, or held out
-    by ``validation_fraction``), a share of the majority held out for a
-    ``contamination`` cut-off when there is no validation part, and in image
-    mode the minority's augmented copies (``minority_augmentation``)."""
-    train_rows, X_val, val_is_minority = training_rows(
+@dataclass
+class Split:
+    """Which rows train what (see :func:`split_rows`). ``weights`` holds the
+    sample weights of ``majority``, ``minority``, ``validation`` and
+    ``cutoff`` rows (each None where the rows weigh alike), or is None."""
+
+    train_rows: np.ndarray
+    X_major: object
+    X_minor: object
+    X_val: object
+    val_is_minority: np.ndarray | None
+    cutoff_rows: np.ndarray | None
+    weights: dict | None = None
+
+
+def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed, weight=None):
+    """Which rows train what (:class:`Split`): the validation part (given, or
+    held out by ``validation_fraction``), a share of the majority held out
+    for a ``contamination`` cut-off when there is no validation part, and in
+    image mode the minority's augmented copies (``minority_augmentation``),
+    which weigh what their image weighs."""
+    train_rows, val_rows, X_val, val_is_minority = training_rows(
         X, is_minority, X_val, y_val, model._minority, model.validation_fraction, stream
     )
     cutoff_rows = None
@@ -222,29 +247,52 @@ def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed):
         train_rows, cutoff_rows = majority_holdout(
             train_rows, is_minority, model.validation_fraction, stream
         )
-    X_minor = X[train_rows[is_minority[train_rows]]]
-    if model.input_type == "images" and model.minority_augmentation:
-        X_minor = augment_images(X_minor, model.minority_augmentation, stream_seed(train_seed, 1))
-    X_major = X[train_rows[~is_minority[train_rows]]]
-    return train_rows, X_major, X_minor, X_val, val_is_minority, cutoff_rows
+    minor_rows = train_rows[is_minority[train_rows]]
+    major_rows = train_rows[~is_minority[train_rows]]
+    X_minor = X[minor_rows]
+    n_copies = model.minority_augmentation if model.input_type == "images" else 0
+    if n_copies:
+        X_minor = augment_images(X_minor, n_copies, stream_seed(train_seed, 1))
+    weights = None
+    if weight is not None:
+        weights = dict(
+            majority=weight[major_rows],
+            minority=np.tile(weight[minor_rows], n_copies + 1),
+            validation=None if val_rows is None else weight[val_rows],
+            cutoff=None if cutoff_rows is None else weight[cutoff_rows],
+        )
+    return Split(train_rows, X[major_rows], X_minor, X_val, val_is_minority, cutoff_rows, weights)
 
 
-def prefix_data(model, networks, X_major, X_minor, X_val, val_is_minority):
+def prefix_data(model, networks, split):
     """The training loop's inputs as prefix features
-    (:class:`~.._core.egan.EGANData`)."""
+    (:class:`~.._core.egan.EGANData`) of a :class:`Split`."""
     generator, discriminator = networks
-    majority = model._prefix(discriminator, X_major, role=1)
-    minority = model._prefix(generator, X_minor, role=0)
+    majority = model._prefix(discriminator, split.X_major, role=1)
+    minority = model._prefix(generator, split.X_minor, role=0)
     validation = None
-    if X_val is not None:
+    if split.X_val is not None:
         validation = (
-            model._prefix(discriminator, X_val, role=1),
-            np.asarray(val_is_minority, dtype=bool),
+            model._prefix(discriminator, split.X_val, role=1),
+            np.asarray(split.val_is_minority, dtype=bool),
         )
     minority_real = None
     if model.minority_weight > 0:
-        minority_real = model._prefix(discriminator, X_minor, role=1)
-    return EGANData(majority, minority, validation, minority_real)
+        minority_real = model._prefix(discriminator, split.X_minor, role=1)
+    weights = {}
+    if split.weights is not None:
+        weights = {
+            f"{part}_sample_weight": _unit_mean(split.weights[part])
+            for part in ("majority", "minority")
+        }
+    return EGANData(majority, minority, validation, minority_real, **weights)
+
+
+def _unit_mean(weight):
+    """Weights scaled to a mean of 1 as float32 tensor, or None when equal."""
+    if weight.min() == weight.max():
+        return None
+    return torch.from_numpy(weight / weight.mean()).float()
 
 
 def majority_holdout(train_rows, is_minority, fraction, random_state):
@@ -259,37 +307,52 @@ def majority_holdout(train_rows, is_minority, fraction, random_state):
     return np.setdiff1d(train_rows, held_out), held_out
 
 
-def cutoff(model, X, X_val, val_is_minority, cutoff_rows, prevalence):
+def cutoff(model, X, split, prevalence):
     """``(offset_, cutoff_)`` of a fitted EGANClassifier: the paper's logit 0
     (``"zero"``), a quantile of held-out majority scores (``"quantile"``), or
     the F1-best cut-off on the validation part (``"f1"``). Without a
     validation part, ``contamination="f1"`` takes the quantile at the
     training data's minority ``prevalence`` (PyOD's sense of contamination:
     about as many majority samples called minority as there are minority
-    samples)."""
+    samples). With sample weights, the F1 and the quantile are weighted."""
     contamination = model.contamination
     if contamination is None:
         return 0.0, "zero"
+    X_val, val_is_minority = split.X_val, split.val_is_minority
+    weights = split.weights or {}
     if contamination == "f1" and X_val is not None:
-        return f1_cutoff(model._score_checked(X_val), val_is_minority), "f1"
+        scores = model._score_checked(X_val)
+        return f1_cutoff(scores, val_is_minority, weights.get("validation")), "f1"
     if contamination == "f1":
         contamination = prevalence
-    held_out = X[cutoff_rows] if cutoff_rows is not None else X_val[~val_is_minority]
-    return float(np.quantile(model._score_checked(held_out), contamination)), "quantile"
+    if split.cutoff_rows is not None:
+        held_out, weight = X[split.cutoff_rows], weights.get("cutoff")
+    else:
+        held_out = X_val[~val_is_minority]
+        weight = weights.get("validation")
+        weight = None if weight is None else weight[~val_is_minority]
+    scores = model._score_checked(held_out)
+    if weight is None:
+        return float(np.quantile(scores, contamination)), "quantile"
+    # the weighted quantile: the smallest score whose weight share reaches it
+    quantile = np.quantile(scores, contamination, weights=weight, method="inverted_cdf")
+    return float(quantile), "quantile"
 
 
-def f1_cutoff(scores, is_minority):
+def f1_cutoff(scores, is_minority, sample_weight=None):
     """The cut-off on the logits (minority where ``logit < cut-off``) that
-    maximises the minority's F1 on held-out ``scores``: the midpoint between
-    two consecutive distinct scores, or just above the largest; the lowest
-    such cut-off among ties."""
+    maximises the minority's F1 on held-out ``scores`` (weighted by
+    ``sample_weight`` when given): the midpoint between two consecutive
+    distinct scores, or just above the largest; the lowest such cut-off
+    among ties."""
     scores = np.asarray(scores, dtype=np.float64)
     order = np.argsort(scores, kind="stable")
     sorted_scores = scores[order]
-    true_positives = np.cumsum(np.asarray(is_minority, dtype=bool)[order])
+    weight = np.ones_like(scores) if sample_weight is None else np.asarray(sample_weight)[order]
+    true_positives = np.cumsum(np.asarray(is_minority, dtype=bool)[order] * weight)
     # a cut-off can only fall after the last of a run of equal scores
     ends = np.flatnonzero(np.r_[np.diff(sorted_scores) > 0, True])
-    n_predicted = ends + 1
+    n_predicted = np.cumsum(weight)[ends]
     f1 = 2 * true_positives[ends] / (n_predicted + true_positives[-1])
     best = int(np.argmax(f1))
     if ends[best] + 1 < sorted_scores.size:
@@ -347,7 +410,7 @@ def augment_images(images, n_copies, seed):
     return np.concatenate(out)
 
 
-def train_members(estimator, first, build, init_seeds, train_seed, config, data):
+def train_members(estimator, first, build, init_seeds, train_seed, config, data, val_weight=None):
     """Train ``estimator.n_estimators_`` eGANs on the same prefix features
     ``data`` (:class:`~.._core.egan.EGANData`): the first on the networks
     ``first``, the others on ``build(seed)`` of their own ``init_seeds``;
@@ -360,7 +423,7 @@ def train_members(estimator, first, build, init_seeds, train_seed, config, data)
     name = type(estimator).__name__
     n_members = estimator.n_estimators_
     seeds = member_seeds(train_seed, n_members)
-    score_fn = selection_score(estimator.selection_metric)
+    score_fn = selection_score(estimator.selection_metric, val_weight)
 
     def train(networks, seed):
         generators, discriminators = (list(parts) for parts in zip(*networks, strict=True))

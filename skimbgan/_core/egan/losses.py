@@ -14,24 +14,29 @@ per member.
 from torch.nn import functional as F
 
 
-def _bce(logits, target):
+def _bce(logits, target, weight=None):
     """Mean BCE-with-logits of ``logits`` against a constant ``target`` over
-    the last axis."""
+    the last axis; a weighted mean with ``weight`` (broadcast to ``logits``)."""
     full = logits.new_full(logits.shape, float(target))
-    return F.binary_cross_entropy_with_logits(logits, full, reduction="none").mean(-1)
+    loss = F.binary_cross_entropy_with_logits(logits, full, reduction="none")
+    if weight is None:
+        return loss.mean(-1)
+    weight = weight.expand_as(loss)
+    return (loss * weight).sum(-1) / weight.sum(-1)
 
 
-def discriminator_loss(real_logits, fake_logits):
-    """``BCE(1, D(majority)) + BCE(0, D(G(minority)))``."""
-    return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0)
+def discriminator_loss(real_logits, fake_logits, fake_weight=None):
+    """``BCE(1, D(majority)) + BCE(0, D(G(minority)))``; the second term a
+    weighted mean with the minority samples' ``fake_weight``."""
+    return _bce(real_logits, 1.0) + _bce(fake_logits, 0.0, fake_weight)
 
 
-def generator_loss(fake_logits):
+def generator_loss(fake_logits, weight=None):
     """``BCE(1, D(G(minority)))``: G wants its outputs called majority."""
-    return _bce(fake_logits, 1.0)
+    return _bce(fake_logits, 1.0, weight)
 
 
-def minority_loss(minority_logits):
+def minority_loss(minority_logits, weight=None):
     """``BCE(0, D(minority))``: real minority samples called minority (the
     extension that shows the discriminator what the paper's never sees)."""
-    return _bce(minority_logits, 0.0)
+    return _bce(minority_logits, 0.0, weight)

@@ -52,12 +52,19 @@ class EGANData:
     discriminator's prefix), or None; ``minority_real``: the discriminator's
     prefix features of the same minority samples, row for row, used as D's
     negatives with weight ``config.minority_weight`` (None without them).
+
+    ``majority_sample_weight`` and ``minority_sample_weight``: positive
+    weights of the rows (None: equal). Majority batches are drawn in
+    proportion to theirs; the minority's losses (D's on G's reconstructions,
+    G's, and the real minority's) are means weighted by theirs.
     """
 
     majority: torch.Tensor
     minority: torch.Tensor
     validation: tuple | None = None
     minority_real: torch.Tensor | None = None
+    majority_sample_weight: torch.Tensor | None = None
+    minority_sample_weight: torch.Tensor | None = None
 
 
 @dataclass
@@ -143,9 +150,13 @@ class _Members:
         return any(self.active)
 
 
-def _draws(n_rows, batch, n_members, rng, device):
-    """``(K, batch)`` row indices drawn with replacement, a row of them per member."""
-    return torch.randint(n_rows, (n_members, batch), generator=rng, device=device)
+def _draws(n_rows, batch, n_members, rng, device, weight=None):
+    """``(K, batch)`` row indices drawn with replacement, a row of them per
+    member: uniformly, or in proportion to ``weight``."""
+    if weight is None:
+        return torch.randint(n_rows, (n_members, batch), generator=rng, device=device)
+    rows = torch.multinomial(weight, n_members * batch, replacement=True, generator=rng)
+    return rows.view(n_members, batch)
 
 
 def _subsets(n_rows, batch, n_members, rng, device):
@@ -213,6 +224,11 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
         val_h, val_minority = validation[0].to(device), validation[1]
     n_major, n_minor = majority.shape[0], minority.shape[0]
     minor_batch = min(n_minor, cfg.batch_size)
+    major_weight = minor_weight = None
+    if data.majority_sample_weight is not None:
+        major_weight = data.majority_sample_weight.to(device)
+    if data.minority_sample_weight is not None:
+        minor_weight = data.minority_sample_weight.to(device)
 
     g_params, d_params = _trainable(generator), _trainable(discriminator)
     opt_g = Adam(g_params, lr=cfg.generator_lr, betas=cfg.betas)
@@ -223,8 +239,9 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
         generator.train()
         discriminator.train()
         for step in range(1, cfg.n_steps + 1):
-            real = majority[_draws(n_major, cfg.batch_size, n_members, rng, device)]
+            real = majority[_draws(n_major, cfg.batch_size, n_members, rng, device, major_weight)]
             picked = _subsets(n_minor, minor_batch, n_members, rng, device)
+            weight = None if minor_weight is None else _rows(minor_weight, picked, n_members)
             # G's reconstructions, once: D learns from them detached, then G
             # learns through the updated D (G has not changed in between).
             fake = generator(_rows(minority, picked, n_members))
@@ -232,17 +249,17 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
             # D: majority is real, G(minority) is fake.
             real_logits = discriminator.from_prefix(real)
             fake_logits = discriminator(fake.detach())
-            loss_d = discriminator_loss(real_logits, fake_logits)
+            loss_d = discriminator_loss(real_logits, fake_logits, weight)
             if minority_real is not None:
                 rows = _rows(minority_real, picked, n_members)
                 loss_d = loss_d + cfg.minority_weight * minority_loss(
-                    discriminator.from_prefix(rows)
+                    discriminator.from_prefix(rows), weight
                 )
             opt_d.step(torch.autograd.grad(loss_d.sum(), d_params))
 
             # G: make D call its reconstructions majority (D's weights get
             # no gradient: only G's are asked for).
-            loss_g = generator_loss(discriminator(fake))
+            loss_g = generator_loss(discriminator(fake), weight)
             opt_g.step(torch.autograd.grad(loss_g.sum(), g_params))
 
             rows = [{} for _ in range(n_members)]
