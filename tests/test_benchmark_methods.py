@@ -316,3 +316,12 @@ def test_a_tuned_threshold_is_tuned_once_on_the_chosen_candidate(name):
     assert np.isfinite(search.cv_scores_).all() and len(search.cv_scores_) == 4
     plain = tuned_model(dataclasses.replace(parse_method("none"), tune="f1"), "lr", 0, 20)
     assert plain.refit_with is None
+
+
+def test_a_samplers_seed_follows_the_split_unless_the_method_fixes_it():
+    from skimbgan.benchmark._methods import make_sampler, parse_method
+
+    assert make_sampler("polarity", 7, {}).random_state == 7
+    method = parse_method("polarity:random_state=12345")
+    assert make_sampler("polarity", 7, method.params).random_state == 12345
+    assert make_sampler("smote", 3, {"random_state": 5}, cap=False).random_state == 5

@@ -269,7 +269,9 @@ def make_sampler(base, seed, params, device="cpu", cap=True, method=None, column
             extra.update(more)
     cls = getattr(importlib.import_module(module), name)
     try:
-        sampler = cls(random_state=seed, **{**extra, **params})
+        # polarity:random_state=N fixes the sampler's seed in every split (to
+        # measure seed noise on the same splits); by default it follows them
+        sampler = cls(**{"random_state": seed, **extra, **params})
     except TypeError as exc:
         raise ValueError(f"Method {base!r}: {exc}") from exc
     if cap and base in CAPPED and (cap == "always" or CAPPED[base] not in params):
