@@ -47,7 +47,12 @@ EMBEDDING_METHODS = ["emb-lr", "emb-lr-balanced", "emb-smote-lr", "emb-polarity-
 #: PolarityGANClassifier's training before the "auto" defaults: every image
 #: method here starts from it, so these tables stay reproducible.
 EARLIER_DEFAULTS = dict(
-    trainable_stages="all", input_size=64, n_epochs=8, probe_epochs=0, balanced_sampling=False
+    trainable_stages="all",
+    input_size=64,
+    n_epochs=8,
+    probe_epochs=0,
+    balanced_sampling=False,
+    augment=True,
 )
 IMAGE_METHODS = {
     "ft-ce": dict(use_gan=False),

@@ -27,8 +27,14 @@ paired ablation) on top of the training of earlier releases
 (``polarity_images.EARLIER_DEFAULTS``: the backbone trained whole at 64 px for
 8 epochs, one pass in random order); ``pgan-auto`` and ``ft-auto`` are the
 classifier's defaults today (``"auto"``: a frozen backbone below 5,000
-images). The epoch is chosen on 10% of the training images, never on test
-images.
+images, read without augmentation). The ``*-noaug`` variants are their
+twins' settings without augmentation: the frozen backbone reads each image
+once.
+The epoch is chosen on 10% of the training images, never on test images.
+Fits whose backbone stays frozen at 224 px are scored from the cached
+embeddings of the evaluation images (checked equal to the fitted backbone's
+features on 32 of them), which saves two backbone passes over 3,900 images
+per fit.
 
     python -m benchmarks.polarity_small --seeds 3 \\
         --out benchmarks/results/polarity-small.md

@@ -392,6 +392,7 @@ def test_auto_recipe_follows_the_number_of_images(images, monkeypatch):
     auto = dict(trainable_stages="auto", input_size="auto", n_epochs="auto", probe_epochs="auto")
     frozen = tiny(**{**auto, "n_epochs": 1}).fit(X, y)
     assert frozen.trainable_stages_ == 0 and frozen.probe_epochs_ == 30
+    assert frozen.augment_ is False
     assert frozen.input_size_ == 224  # a module of the user's: the default size
     assert 0 in frozen.history_["epoch"]
 
@@ -399,7 +400,12 @@ def test_auto_recipe_follows_the_number_of_images(images, monkeypatch):
     recipe = parts.resolve_recipe(PolarityGANClassifier(), X.shape[0])
     assert recipe == parts.Recipe(trainable_stages="all", input_size=64, probe_epochs=0, n_epochs=8)
     recipe = parts.resolve_recipe(PolarityGANClassifier(), X.shape[0] - 1)
-    assert recipe == parts.Recipe(trainable_stages=0, input_size=None, probe_epochs=30, n_epochs=2)
+    assert recipe == parts.Recipe(
+        trainable_stages=0, input_size=None, probe_epochs=30, n_epochs=2, augment=False
+    )
+    # augmentation follows the regime unless set
+    assert parts.resolve_recipe(PolarityGANClassifier(augment=True), 5).augment is True
+    assert parts.resolve_recipe(PolarityGANClassifier(trainable_stages=1), 5).augment is True
     # set values are kept, and the others follow the regime they give
     recipe = parts.resolve_recipe(PolarityGANClassifier(trainable_stages=0, n_epochs=3), 10**6)
     assert (recipe.trainable_stages, recipe.probe_epochs, recipe.n_epochs) == (0, 30, 3)
@@ -408,6 +414,7 @@ def test_auto_recipe_follows_the_number_of_images(images, monkeypatch):
 
     fine = tiny(**{**auto, "input_size": 12, "n_epochs": 1}).fit(X, y)
     assert fine.trainable_stages_ == "all" and fine.probe_epochs_ == 0
+    assert fine.augment_ is True
     assert fine.input_size_ == 12 and fine.n_epochs_ == 1
 
 
