@@ -74,38 +74,23 @@ def fingerprints():
         discriminator_backbone=tiny_backbone(),
     ).fit(Xi, binary)
     out["EGANClassifier(images)"] = digest(egan_img.score_samples(Xi), egan_img.predict(Xi))
-    for use_gan in (True, False):
+    # the earlier defaults' training, so the fingerprints stay comparable,
+    # then the whole backbone frozen, with a probe, with and without
+    # augmentation
+    trained = dict(trainable_stages="all", balanced_sampling=False, probe_epochs=0)
+    frozen = dict(trainable_stages=0, probe_epochs=3)
+    polarity_classifiers = {
+        "use_gan=True": dict(trained, use_gan=True),
+        "use_gan=False": dict(trained, use_gan=False),
+        "frozen, augment=True": dict(frozen, augment=True),
+        "frozen, augment=False": dict(frozen, augment=False),
+    }
+    for name, params in polarity_classifiers.items():
         clf = PolarityGANClassifier(
-            backbone=tiny_backbone(),
-            # the earlier defaults' training, so the fingerprint stays comparable
-            trainable_stages="all",
-            balanced_sampling=False,
-            probe_epochs=0,
-            input_size=16,
-            n_epochs=2,
-            batch_size=8,
-            use_gan=use_gan,
-            device="cpu",
-            random_state=0,
-        ).fit(Xi, yi)
-        out[f"PolarityGANClassifier(use_gan={use_gan})"] = digest(
-            clf.predict_proba(Xi), clf.predict(Xi)
-        )
-    for augment in (True, False):
-        clf = PolarityGANClassifier(
-            backbone=tiny_backbone(),
-            trainable_stages=0,  # the whole backbone frozen, with a probe
-            probe_epochs=3,
-            input_size=16,
-            n_epochs=2,
-            batch_size=8,
-            augment=augment,
-            device="cpu",
-            random_state=0,
-        ).fit(Xi, yi)
-        out[f"PolarityGANClassifier(frozen, augment={augment})"] = digest(
-            clf.predict_proba(Xi), clf.predict(Xi)
-        )
+            backbone=tiny_backbone(), input_size=16, n_epochs=2, batch_size=8, device="cpu",
+            random_state=0, **params,
+        ).fit(Xi, yi)  # fmt: skip
+        out[f"PolarityGANClassifier({name})"] = digest(clf.predict_proba(Xi), clf.predict(Xi))
     embedder = ImageEmbedder(
         backbone=tiny_backbone(), weights=None, input_size=16, device="cpu", random_state=0
     )

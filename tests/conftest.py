@@ -62,6 +62,16 @@ def rng():
     return np.random.RandomState(0)
 
 
+def three_class_images():
+    """40 / 16 / 8 grey 12x12 images of three classes with different brightness."""
+    rng = np.random.RandomState(0)
+    y = np.repeat(["coat", "bag", "shirt"], [40, 16, 8])
+    X = rng.randint(0, 90, size=(64, 12, 12)).astype(np.uint8)
+    X[y == "bag"] += 80
+    X[y == "shirt"] += 160
+    return X, y
+
+
 class TinyNet(nn.Sequential):
     """A user's own backbone, splittable at any child: two convolutions with a
     BatchNorm between them, 6 features."""

@@ -14,7 +14,7 @@ from skimbgan._core.polarity.fine_tuning import epoch_rows, make_loss
 from skimbgan._core.polarity.inputs import augment
 from skimbgan.datasets._fashion_mnist import DEBIAN_DIR
 
-from .conftest import TinyNet, tiny_backbone
+from .conftest import TinyNet, three_class_images, tiny_backbone
 
 # the training of earlier releases (the backbone trained whole, one pass in
 # random order), so that F trains in these tests whatever the set's size
@@ -43,12 +43,7 @@ def tiny(**params):
 @pytest.fixture
 def images():
     """40 / 16 / 8 grey 12x12 images of three classes with different brightness."""
-    rng = np.random.RandomState(0)
-    y = np.repeat(["coat", "bag", "shirt"], [40, 16, 8])
-    X = rng.randint(0, 90, size=(64, 12, 12)).astype(np.uint8)
-    X[y == "bag"] += 80
-    X[y == "shirt"] += 160
-    return X, y
+    return three_class_images()
 
 
 def test_fit_predict_shapes_and_classes(images):

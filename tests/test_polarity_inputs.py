@@ -16,7 +16,7 @@ from skimbgan._core.polarity.inputs import (
     reads_the_same,
 )
 
-from .conftest import TinyNet
+from .conftest import TinyNet, three_class_images
 
 FROZEN = dict(
     weights=None,
@@ -60,12 +60,7 @@ def read_by(classifier):
 
 @pytest.fixture
 def images():
-    rng = np.random.RandomState(0)
-    y = np.repeat(["coat", "bag", "shirt"], [40, 16, 8])
-    X = rng.randint(0, 90, size=(64, 12, 12)).astype(np.uint8)
-    X[y == "bag"] += 80
-    X[y == "shirt"] += 160
-    return X, y
+    return three_class_images()
 
 
 def extractor_of(n_trainable, tail_extra=None):

@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 
 from skimbgan import PolarityGANSampler
 
-from .conftest import fast_sampler
+from .conftest import fast_sampler, three_class_images
 
 BAD_WEIGHTS = [
     (lambda n: np.r_[np.nan, np.ones(n - 1)], "NaN"),
@@ -150,12 +150,7 @@ def test_sampler_weights_on_a_mixed_table(binary_data):
 @pytest.fixture
 def images():
     """40 / 16 / 8 grey 12x12 images of three classes with different brightness."""
-    rng = np.random.RandomState(0)
-    y = np.repeat(["coat", "bag", "shirt"], [40, 16, 8])
-    X = rng.randint(0, 90, size=(64, 12, 12)).astype(np.uint8)
-    X[y == "bag"] += 80
-    X[y == "shirt"] += 160
-    return X, y
+    return three_class_images()
 
 
 def tiny_polarity(**params):
