@@ -4,12 +4,16 @@ dropped rows, equal weights as none, routed through pipelines."""
 import numpy as np
 import pytest
 import sklearn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from imblearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
 from skimbgan import PolarityGANSampler
 
 from .conftest import fast_sampler, three_class_images
+from .test_classifier_properties import assert_clean_failure
+from .test_polarity_gan_classifier import tiny
 
 BAD_WEIGHTS = [
     (lambda n: np.r_[np.nan, np.ones(n - 1)], "NaN"),
@@ -154,8 +158,6 @@ def images():
 
 
 def tiny_polarity(**params):
-    from .test_polarity_gan_classifier import tiny
-
     return tiny(**params)
 
 
@@ -383,3 +385,61 @@ def test_egan_image_mode_zero_weights_drop_with_augmented_copies():
     zero = tiny_egan_images(**params).fit(X, y, sample_weight=weight)
     dropped = tiny_egan_images(**params).fit(X[keep], y[keep])
     np.testing.assert_allclose(zero.score_samples(X), dropped.score_samples(X), rtol=1e-5)
+
+
+# --- any weights a user may pass ---------------------------------------------
+
+WEIGHT_SCALES = [1e-320, 1e-300, 1e-20, 1.0, 1e20, 1e300, 1e308]
+
+
+PROPERTY_SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # the same examples on every run
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def weight_vectors(n):
+    """Non-negative weights a scale per row drawn from WEIGHT_SCALES (and 0),
+    so that ratios from 1 to 1e628, denormals and overflowing sums occur."""
+    scale = st.sampled_from([0.0, *WEIGHT_SCALES])
+    return st.lists(scale, min_size=n, max_size=n).map(np.array)
+
+
+def _fit_or_clean_error(fit):
+    try:
+        return fit()
+    except (ValueError, TypeError, RuntimeError) as exc:
+        assert_clean_failure(exc)  # an all-zero or one-class weight vector
+        return None
+
+
+@PROPERTY_SETTINGS
+@given(weight_vectors(120), weight_vectors(64))
+def test_any_weights_give_finite_outputs_or_a_clear_error(weight, image_weight):
+    """Weights with zeros, denormals and values near the float64 maximum:
+    every estimator fits and gives finite outputs, or refuses the weights
+    with a ValueError from validation (no torch error, no NaN)."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=120, n_features=6, weights=[0.85], random_state=0)
+    images, labels = three_class_images()
+    egan = _fit_or_clean_error(
+        lambda: small_egan(n_steps=20, n_estimators=2).fit(X, y, sample_weight=weight)
+    )
+    if egan is not None:
+        assert np.isfinite(egan.score_samples(X)).all()
+    sampler = fast_sampler(n_steps=10)
+    out = _fit_or_clean_error(lambda: sampler.fit_resample(X, y, sample_weight=weight))
+    if out is not None:
+        assert np.isfinite(out[0]).all()
+        assert np.isfinite(sampler.sample_weight_resampled_).all()
+    clf = _fit_or_clean_error(
+        lambda: tiny_polarity(n_epochs=1, trainable_stages=0, probe_epochs=2).fit(
+            images, labels, sample_weight=image_weight
+        )
+    )
+    if clf is not None:
+        assert np.isfinite(clf.predict_proba(images)).all()

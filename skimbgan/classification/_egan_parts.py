@@ -282,17 +282,15 @@ def prefix_data(model, networks, split):
     weights = {}
     if split.weights is not None:
         weights = {
-            f"{part}_sample_weight": _unit_mean(split.weights[part])
+            f"{part}_sample_weight": _unequal(split.weights[part])
             for part in ("majority", "minority")
         }
     return EGANData(majority, minority, validation, minority_real, **weights)
 
 
-def _unit_mean(weight):
-    """Weights scaled to a mean of 1 as float32 tensor, or None when equal."""
-    if weight.min() == weight.max():
-        return None
-    return torch.from_numpy(weight / weight.mean()).float()
+def _unequal(weight):
+    """Weights as a float32 tensor, or None when they are all equal."""
+    return None if weight.min() == weight.max() else torch.from_numpy(weight).float()
 
 
 def majority_holdout(train_rows, is_minority, fraction, random_state):

@@ -391,7 +391,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         if fit_rows is None:
             fit_rows = np.arange(X.shape[0])
         if fit_weight is not None:
-            fit_weight = torch.from_numpy(fit_weight / fit_weight.mean()).float()
+            fit_weight = torch.from_numpy(fit_weight).float()
         trained = train_polarity_gan(
             torch.from_numpy(X_net[fit_rows]),
             torch.from_numpy(y_index[fit_rows].astype(np.int64)),

@@ -42,12 +42,19 @@ def weighted_rows(weight):
     :func:`check_sample_weight`): the rows of positive weight, which are all
     that training sees (a row of weight 0 is as if dropped), and their weights,
     or None where there are no weights or they are all equal (equal weights
-    train as no weights)."""
+    train as no weights).
+
+    Only ratios of weights matter to a fit, so the weights come back divided
+    by the largest, and no smaller than float32's smallest normal number: the
+    networks' float32 draws and losses then neither overflow (weights near
+    1e308) nor see a positive weight as 0 (weights near 1e-300)."""
     if weight is None:
         return None, None
     rows = np.flatnonzero(weight > 0)
     kept = weight[rows]
-    return rows, (kept if kept.min() < kept.max() else None)
+    if kept.min() == kept.max():
+        return rows, None
+    return rows, np.maximum(kept / kept.max(), np.finfo(np.float32).tiny)
 
 
 def check_labels(y, n_samples):

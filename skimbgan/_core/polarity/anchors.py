@@ -21,7 +21,10 @@ def choose_anchors(y_index, n_classes, max_anchors, random_state, sample_weight=
             rows = rows[sample_weight[rows] > 0]
             weights = sample_weight[rows]
             if rows.size and weights.min() < weights.max():  # equal weights: uniform
-                p = weights / weights.sum()
+                # ratios to the largest, never 0: no overflow in the sum, and
+                # every row of positive weight stays drawable
+                p = np.maximum(weights / weights.max(), np.finfo(np.float64).tiny)
+                p /= p.sum()
         if rows.shape[0] > max_anchors:
             rows = np.sort(random_state.choice(rows, max_anchors, replace=False, p=p))
         anchors.append(rows)
