@@ -91,25 +91,14 @@ VARIANTS = {
         input_size=224,
         n_epochs=2,
     ),
-    # the same without augmentation: the backbone reads each image once
-    "pgan-frozen-224-noaug": dict(
-        trainable_stages=0,
-        balanced_sampling=True,
-        probe_epochs=30,
-        input_size=224,
-        n_epochs=2,
-        augment=False,
-    ),
-    "ft-frozen-224-noaug": dict(
-        use_gan=False,
-        trainable_stages=0,
-        balanced_sampling=True,
-        probe_epochs=30,
-        input_size=224,
-        n_epochs=2,
-        augment=False,
-    ),
 }
+# the frozen ones without augmentation: the backbone reads each image once
+VARIANTS.update(
+    {
+        f"{name}-noaug": {**VARIANTS[name], "augment": False}
+        for name in ("pgan-frozen-224", "ft-frozen-224")
+    }
+)
 METHODS = ["emb-lr-balanced", *VARIANTS]
 PAIRS = (
     [(a, "ft" + a[4:]) for a in VARIANTS if a.startswith("pgan")]

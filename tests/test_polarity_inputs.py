@@ -17,21 +17,16 @@ from skimbgan._core.polarity.inputs import (
 )
 
 from .conftest import TinyNet, three_class_images
+from .test_polarity_gan_classifier import TINY
 
-FROZEN = dict(
-    weights=None,
-    trainable_stages=0,
-    probe_epochs=3,
-    input_size=12,
-    n_epochs=2,
-    batch_size=8,
-    hidden_dims=(16,),
-    noise_dim=4,
-    refresh_every=2,
-    augment=False,
-    device="cpu",
-    random_state=0,
-)
+# the tests' tiny training with the whole backbone frozen and no augmentation
+FROZEN = {
+    **TINY,
+    "trainable_stages": 0,
+    "balanced_sampling": True,
+    "probe_epochs": 3,
+    "augment": False,
+}
 
 
 class CountingNet(TinyNet):

@@ -20,15 +20,14 @@ arithmetic on batches of another size).
 """
 
 import torch
+from torch.nn import functional as F
 
-from ..images import preprocess
+from ..images import embed, preprocess
 
 
 def augment(images, pad, rng):
     """Random shifts (zero padding of ``pad`` pixels, then a random crop of the
     original size) and horizontal flips with probability 1/2, per image."""
-    from torch.nn import functional as F
-
     n, _, height, width = images.shape
     padded = F.pad(images, (pad, pad, pad, pad))
     dy = torch.randint(0, 2 * pad + 1, (n,), generator=rng).tolist()
@@ -45,8 +44,6 @@ def augment(images, pad, rng):
 def extract(extractor, images, input_size, device, batch_size):
     """Features of ``images`` (CPU tensor in [0, 1]) with F in inference mode;
     F is left in training mode (BatchNorm rules of ``SplitBackbone`` apply)."""
-    from ..images import embed
-
     mean = extractor.mean.flatten().tolist()
     std = extractor.std.flatten().tolist()
     out = embed(_Features(extractor), images, input_size, mean, std, device, batch_size)
