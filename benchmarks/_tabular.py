@@ -19,7 +19,7 @@ import time
 import warnings
 
 from skimbgan import EGANClassifier
-from skimbgan.benchmark import OWN_CODE, code_fingerprint, make_classifier, make_sampler, scores
+from skimbgan.benchmark import code_fingerprint, make_classifier, make_sampler, own_code, scores
 
 #: The paper's eGAN (every extension off), from the public API.
 PAPER_PARAMS = EGANClassifier.paper_params()
@@ -52,7 +52,7 @@ def sampler_settings(pgan_params):
 
     params = PolarityGANSampler(**pgan_params).get_params()
     params.pop("random_state")
-    text = json.dumps(params, sort_keys=True, default=str) + code_fingerprint(OWN_CODE["polarity"])
+    text = json.dumps(params, sort_keys=True, default=str) + code_fingerprint(own_code("polarity"))
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
@@ -62,7 +62,7 @@ def egan_settings():
 
     params = EGANClassifier(**PAPER_PARAMS).get_params()
     params.pop("random_state")
-    text = json.dumps(params, sort_keys=True, default=str) + code_fingerprint(OWN_CODE["egan"])
+    text = json.dumps(params, sort_keys=True, default=str) + code_fingerprint(own_code("egan"))
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 

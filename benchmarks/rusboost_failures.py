@@ -54,13 +54,13 @@ def main(argv=None):
 
     from sklearn.preprocessing import StandardScaler
 
-    from skimbgan.benchmark import _data, _tuning
+    from skimbgan.benchmark import REGISTRY, _data
     from skimbgan.benchmark._methods import parse_methods
     from skimbgan.benchmark._run import make_tasks
     from skimbgan.benchmark._run import rows as take
 
     (method,) = parse_methods(["rusboost"])
-    grid = _tuning.OWN_GRID["rusboost"]
+    grid = REGISTRY["rusboost"].grid
     lines = [
         "| data set | minority / n | splits failing, per grid setting | "
         "first-round error >= 0.5 | median first-round error |",

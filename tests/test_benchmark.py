@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from skimbgan.__main__ import main as skimbgan_main
-from skimbgan.benchmark import _methods, _run
+from skimbgan.benchmark import REGISTRY, _methods, _run, own_code
 from skimbgan.benchmark._cli import main
 from skimbgan.benchmark._methods import parse_classifiers, parse_method, parse_methods
 
@@ -224,9 +224,9 @@ def test_the_cache_key_changes_with_the_samplers_code(csv_path, tmp_path, monkey
     assert after["smote"] == before["smote"]
     assert after[methods[1].name] != before[methods[1].name]
     # and the fingerprint really reads the source files
-    paths = _methods.OWN_CODE["polarity"]
+    paths = own_code("polarity")
     assert original(paths) == original(paths)
-    assert original(paths) != original(_methods.OWN_CODE["egan"])
+    assert original(paths) != original(own_code("egan"))
 
 
 def test_a_failing_method_is_reported_and_skipped(csv_path, tmp_path):
@@ -458,7 +458,7 @@ def test_the_papers_egan_is_a_method_spec_away():
 
 def test_help_says_what_every_method_is(capsys):
     bases = {name for name in _methods.valid_method_names() if "+" not in name}
-    assert bases == set(_methods.DESCRIPTIONS)
+    assert bases == set(REGISTRY)
     with pytest.raises(SystemExit):
         main(["--help"])
     text = capsys.readouterr().out

@@ -2,6 +2,7 @@
 the thread limit of parallel runs."""
 
 import dataclasses
+import importlib.util
 import json
 
 import numpy as np
@@ -160,11 +161,11 @@ def test_parallel_runs_use_the_threads_they_are_given(csv_path, tmp_path, monkey
 
 @pytest.mark.parametrize("classifier", ["lr", "rf", "hgb"])
 def test_every_method_gets_the_same_number_of_candidates(classifier):
-    from skimbgan.benchmark._methods import ENSEMBLES, SAMPLERS
+    from skimbgan.benchmark import REGISTRY
     from skimbgan.benchmark._tuning import N_CANDIDATES, candidates
 
-    names = ["none", "class_weight", "threshold", "egan", *ENSEMBLES, *SAMPLERS]
-    names += [f"{s}+threshold" for s in SAMPLERS]
+    names = [n for n, e in REGISTRY.items() if not e.requires or importlib.util.find_spec(n)]
+    names += [f"{s}+threshold" for s in names if REGISTRY[s].is_sampler]
     for name in names:
         method = dataclasses.replace(parse_method(name), tune="f1")
         found = candidates(method, classifier)

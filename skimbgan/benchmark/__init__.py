@@ -8,31 +8,45 @@ are importable for scripts that make their own tables.
 from ._cli import main
 from ._data import DEV_SUBSET, HELD_OUT, PROFILES, Dataset
 from ._methods import (
-    OWN_CODE,
     Method,
     make_classifier,
+    make_own,
     make_sampler,
     parse_classifiers,
     parse_methods,
 )
+from ._registry import REGISTRY, Entry, own_code
 from ._run import METRICS, code_fingerprint, execute, make_tasks, run_task, scores
 
 __all__ = [
+    "CTGANSampler",
     "DEV_SUBSET",
     "Dataset",
+    "Entry",
     "HELD_OUT",
     "METRICS",
     "Method",
-    "OWN_CODE",
     "PROFILES",
+    "REGISTRY",
     "code_fingerprint",
     "execute",
     "main",
     "make_classifier",
+    "make_own",
     "make_sampler",
     "make_tasks",
+    "own_code",
     "parse_classifiers",
     "parse_methods",
     "run_task",
     "scores",
 ]
+
+
+def __getattr__(name):
+    # imported on first use: the sampler's module loads imbalanced-learn
+    if name == "CTGANSampler":
+        from ._ctgan import CTGANSampler
+
+        return CTGANSampler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

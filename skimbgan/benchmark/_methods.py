@@ -7,116 +7,18 @@ EGANClassifier, or one of imbalanced-learn's under-sampling ensembles
 (``brf``, ``easy_ensemble``, ``balanced_bagging``, ``rusboost``), which large
 studies of imbalanced tables put near the top; these take ``+threshold`` too.
 Parameters follow a colon: ``polarity:n_steps=2000`` (several:
-``polarity:n_steps=2000,batch_size=256``).
+``polarity:n_steps=2000,batch_size=256``). What each method is and builds is
+its entry in :mod:`._registry`; this module parses names and builds pipelines.
 """
 
 import ast
 from dataclasses import dataclass, field
 
+from ._registry import REGISTRY, lookup, missing_package, names
+
 #: Appended to the name of a method whose parameters ``--tune`` chooses.
 TUNED = " [tuned]"
 
-#: Over-samplers by name, with the names a user would try as aliases.
-SAMPLERS = {
-    "random": ("imblearn.over_sampling", "RandomOverSampler"),
-    "smote": ("imblearn.over_sampling", "SMOTE"),
-    "borderline": ("imblearn.over_sampling", "BorderlineSMOTE"),
-    "adasyn": ("imblearn.over_sampling", "ADASYN"),
-    "polarity": ("skimbgan", "PolarityGANSampler"),
-}
-#: imbalanced-learn's under-sampling ensembles: classifiers of their own, run
-#: with their defaults (``n_jobs=1``: the benchmark parallelises the runs).
-ENSEMBLES = {
-    "brf": ("imblearn.ensemble", "BalancedRandomForestClassifier"),
-    "easy_ensemble": ("imblearn.ensemble", "EasyEnsembleClassifier"),
-    "balanced_bagging": ("imblearn.ensemble", "BalancedBaggingClassifier"),
-    "rusboost": ("imblearn.ensemble", "RUSBoostClassifier"),
-}
-PLAIN = ("none", "class_weight", "threshold", "egan", *ENSEMBLES)
-#: What each method is, for ``--help``.
-DESCRIPTIONS = {
-    "none": "the classifier as it is",
-    "class_weight": "the classifier with class_weight='balanced'",
-    "threshold": "the classifier, its decision threshold tuned in the training fold",
-    "egan": "skimbgan's EGANClassifier (a classifier of its own)",
-    "brf": "imbalanced-learn's BalancedRandomForestClassifier",
-    "easy_ensemble": "imbalanced-learn's EasyEnsembleClassifier",
-    "balanced_bagging": "imbalanced-learn's BalancedBaggingClassifier",
-    "rusboost": "imbalanced-learn's RUSBoostClassifier",
-    "random": "RandomOverSampler, then the classifier",
-    "smote": "SMOTE, then the classifier",
-    "borderline": "BorderlineSMOTE, then the classifier",
-    "adasyn": "ADASYN, then the classifier",
-    "polarity": "skimbgan's PolarityGANSampler, then the classifier",
-}
-#: Methods that are classifiers themselves: ``--classifiers`` does not apply.
-OWN_CLASSIFIERS = ("egan", *ENSEMBLES)
-ALIASES = {
-    "baseline": "none",
-    "balanced": "class_weight",
-    "class-weight": "class_weight",
-    "classweight": "class_weight",
-    "tuned_threshold": "threshold",
-    "tuned-threshold": "threshold",
-    "ros": "random",
-    "randomoversampler": "random",
-    "random_over": "random",
-    "borderlinesmote": "borderline",
-    "borderline_smote": "borderline",
-    "borderline-smote": "borderline",
-    "polaritygan": "polarity",
-    "polarity_gan": "polarity",
-    "polarity-gan": "polarity",
-    "polaritygansampler": "polarity",
-    "eganclassifier": "egan",
-    "balanced_random_forest": "brf",
-    "balancedrandomforest": "brf",
-    "balancedrandomforestclassifier": "brf",
-    "balanced-random-forest": "brf",
-    "easyensemble": "easy_ensemble",
-    "easy-ensemble": "easy_ensemble",
-    "easyensembleclassifier": "easy_ensemble",
-    "balancedbagging": "balanced_bagging",
-    "balanced-bagging": "balanced_bagging",
-    "balancedbaggingclassifier": "balanced_bagging",
-    "rus_boost": "rusboost",
-    "rus-boost": "rusboost",
-    "rusboostclassifier": "rusboost",
-}
-#: Samplers whose neighbour count is capped at ``n_minority - 1`` at fit time
-#: (:class:`~skimbgan.benchmark._samplers.NeighbourCappedSampler`) unless the
-#: method sets it: the parameter per sampler.
-CAPPED = {"smote": "k_neighbors", "borderline": "k_neighbors", "adasyn": "n_neighbors"}
-#: Methods whose code is skimbgan's: their cache key includes a hash of it.
-OWN_CODE = {
-    "polarity": [
-        "over_sampling",
-        "_core/polarity",
-        "_core/optim.py",
-        "_core/layers.py",
-        "_core/checkpoint.py",
-        "_core/random.py",
-        "_core/device.py",
-        "_core/history.py",
-        "_core/progress.py",
-        "utils",
-    ],
-    "egan": [
-        "classification",
-        "_core/egan",
-        "_core/backbones.py",
-        "_core/layers.py",
-        "_core/optim.py",
-        "_core/checkpoint.py",
-        "_core/random.py",
-        "_core/device.py",
-        "_core/images.py",
-        "_core/history.py",
-        "_core/progress.py",
-        "image",
-        "utils",
-    ],
-}
 CLASSIFIERS = {
     "lr": "logistic regression (standardised features, max_iter=2000)",
     "rf": "random forest (100 trees)",
@@ -138,8 +40,14 @@ DEFAULT_METHODS = "none,class_weight,threshold,smote,smote+threshold,polarity,po
 
 def method_help():
     """The ``--help`` lines that say what each method is."""
-    width = max(map(len, DESCRIPTIONS))
-    lines = [f"  {name:<{width}}  {text}" for name, text in DESCRIPTIONS.items()]
+    entries = list(REGISTRY.values())
+    width = max(len(e.name) for e in entries)
+    lines = []
+    for entry in entries:
+        text = entry.description
+        if entry.extra:
+            text += f" [needs: pip install 'skimbgan[{entry.extra}]']"
+        lines.append(f"  {entry.name:<{width}}  {text}")
     return "\n".join(
         [
             "methods (a sampler or a classifier of its own + '+threshold': then a tuned threshold;",
@@ -150,8 +58,8 @@ def method_help():
 
 
 def valid_method_names():
-    bases = list(PLAIN) + list(SAMPLERS)
-    return bases + [f"{s}+threshold" for s in [*SAMPLERS, *OWN_CLASSIFIERS]]
+    bases = [n for n in names() if REGISTRY[n].kind != "sampler"] + names("sampler")
+    return bases + [f"{n}+threshold" for n in bases if REGISTRY[n].takes_threshold]
 
 
 @dataclass(frozen=True)
@@ -166,6 +74,11 @@ class Method:
     tune: str | None = None
 
     @property
+    def entry(self):
+        """The method's :class:`~._registry.Entry`."""
+        return REGISTRY[self.base]
+
+    @property
     def name(self):
         text = self.base + ("+threshold" if self.threshold else "")
         if self.params:
@@ -176,16 +89,17 @@ class Method:
     def own_classifier(self):
         """EGANClassifier and the ensembles classify by themselves: the
         --classifiers do not apply."""
-        return self.base in OWN_CLASSIFIERS
+        return self.entry.own_classifier
 
     @property
     def is_sampler(self):
-        return self.base in SAMPLERS
+        return self.entry.is_sampler
 
     @property
     def capped(self):
         """Whether the sampler's neighbour count adapts to the minority it is given."""
-        return self.base in CAPPED and CAPPED[self.base] not in self.params
+        parameter = self.entry.capped
+        return parameter is not None and parameter not in self.params
 
     def build(
         self,
@@ -203,8 +117,9 @@ class Method:
         from imblearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
+        entry = self.entry
         sampler = None
-        if self.is_sampler:
+        if entry.is_sampler:
             # a tuned method's candidates set the neighbour count: still capped
             cap = "always" if self.tune else True
             sampler = make_sampler(self.base, seed, self.params, device, cap, self, columns)
@@ -219,23 +134,16 @@ class Method:
                 from sklearn.impute import SimpleImputer
 
                 steps.insert(0, SimpleImputer(strategy="median"))
-        if self.base == "egan":
-            from skimbgan import EGANClassifier
-
-            # egan:random_state=N fixes the model's seed in every split (to
-            # measure seed noise on the same splits); by default it follows them
-            params = {"device": device, "random_state": seed, **self.params}
-            final = EGANClassifier(**params)
-        elif self.base in ENSEMBLES:
-            final = make_ensemble(self.base, seed, self.params)
+        if entry.own_classifier:
+            final = make_own(self.base, seed, self.params, device)
         else:
-            weight = "balanced" if self.base == "class_weight" else None
+            weight = "balanced" if entry.class_weight else None
             params = dict(classifier_params or {})
             if mask is not None:
                 params["categorical_features"] = mask
             final = make_classifier(classifier, seed, weight, **params)
         model = make_pipeline(*steps, final)
-        if self.threshold or self.base == "threshold":
+        if self.threshold or entry.threshold:
             from ._threshold import with_threshold
 
             model = with_threshold(model, seed, n_minority_train)
@@ -248,50 +156,61 @@ class Method:
         return Method(base, False, self.params, tune=self.tune)
 
 
+def _construct(base, module, name, seed, params, device, extra=None):
+    """An instance of ``module.name`` for method ``base``: the split's seed
+    and the device where the estimator takes them, the registry's defaults,
+    ``extra``, then the method's own parameters (``polarity:random_state=N``
+    fixes a seed in every split, to measure seed noise on the same splits)."""
+    import importlib
+
+    entry = REGISTRY[base]
+    problem = missing_package(base)
+    if problem:
+        raise ValueError(problem)
+    cls = getattr(importlib.import_module(module), name)
+    given = dict(entry.defaults)
+    if entry.seeded:
+        given["random_state"] = seed
+    if entry.takes_device:
+        given["device"] = device
+    try:
+        return cls(**{**given, **(extra or {}), **params})
+    except TypeError as exc:
+        raise ValueError(f"Method {base!r}: {exc}") from exc
+
+
 def make_sampler(base, seed, params, device="cpu", cap=True, method=None, columns=None):
     """The sampler of a method; with ``cap``, SMOTE, BorderlineSMOTE and ADASYN
     whose neighbour count the method does not set are wrapped in a
     :class:`NeighbourCappedSampler` (with ``cap="always"``, also when the
     count is set, as tuning's candidates set it). On a mixed table
-    (``columns``), ``smote`` is SMOTENC and ``polarity`` takes the
-    categorical columns (:func:`._mixed.sampler_class`)."""
-    import importlib
-
-    module, name = SAMPLERS[base]
-    extra = {"device": device} if base == "polarity" else {}
+    (``columns``), the registry's ``on_mixed`` may replace it (``smote`` is
+    SMOTENC, ``polarity`` takes the categorical columns: :mod:`._mixed`)."""
+    entry = REGISTRY[base]
+    module, name = entry.estimator
+    extra = {}
     if columns is not None and columns.mixed:
         from ._mixed import sampler_class, sampler_space
 
         space = sampler_space(method or Method(base, params=params))
         mixed = sampler_class(base, columns, params, space)
         if mixed is not None:
-            module, name, more = mixed
-            extra.update(more)
-    cls = getattr(importlib.import_module(module), name)
-    try:
-        # polarity:random_state=N fixes the sampler's seed in every split (to
-        # measure seed noise on the same splits); by default it follows them
-        sampler = cls(**{"random_state": seed, **extra, **params})
-    except TypeError as exc:
-        raise ValueError(f"Method {base!r}: {exc}") from exc
-    if cap and base in CAPPED and (cap == "always" or CAPPED[base] not in params):
+            module, name, extra = mixed
+    sampler = _construct(base, module, name, seed, params, device, extra)
+    parameter = entry.capped
+    if cap and parameter and (cap == "always" or parameter not in params):
         from ._samplers import NeighbourCappedSampler
 
         return NeighbourCappedSampler(sampler)
     return sampler
 
 
-def make_ensemble(base, seed, params):
-    """One of imbalanced-learn's under-sampling ensembles, single-threaded."""
-    import importlib
-
-    module, name = ENSEMBLES[base]
-    cls = getattr(importlib.import_module(module), name)
-    extra = {} if base == "rusboost" else {"n_jobs": 1}
-    try:
-        return cls(random_state=seed, **{**extra, **params})
-    except TypeError as exc:
-        raise ValueError(f"Method {base!r}: {exc}") from exc
+def make_own(base, seed, params, device="cpu"):
+    """A classifier of its own: EGANClassifier (on ``device``) or one of
+    imbalanced-learn's under-sampling ensembles (single-threaded: the
+    benchmark parallelises the runs)."""
+    module, name = REGISTRY[base].estimator
+    return _construct(base, module, name, seed, params, device)
 
 
 def make_classifier(name, seed, class_weight=None, **params):
@@ -354,20 +273,21 @@ def parse_method(text):
     threshold = False
     if base.endswith("+threshold"):
         base, threshold = base.removesuffix("+threshold"), True
-    base = ALIASES.get(base, base)
-    if base not in PLAIN and base not in SAMPLERS:
+    entry = lookup(base)
+    if entry is None:
         raise ValueError(
             f"Unknown method {text!r}. Valid methods: {', '.join(valid_method_names())} "
             "(samplers take '+threshold'; parameters after a colon, e.g. polarity:n_steps=2000)."
         )
-    if threshold and base not in SAMPLERS and base not in OWN_CLASSIFIERS:
+    base = entry.name
+    if threshold and not entry.takes_threshold:
         raise ValueError(
             f"{text!r}: '+threshold' follows a sampler or a classifier of its own "
             "(e.g. smote+threshold, brf+threshold)."
         )
     params = {}
     if params_text:
-        if base in ("none", "class_weight", "threshold"):
+        if entry.estimator is None:
             raise ValueError(f"{text!r}: method {base!r} takes no parameters.")
         for item in _top_level_split(params_text):
             key, sep, value = item.partition("=")
@@ -375,20 +295,13 @@ def parse_method(text):
                 raise ValueError(f"{text!r}: parameters are key=value pairs, got {item!r}.")
             params[key.strip()] = _value(value.strip())
     method = Method(base, threshold, params)
-    # unknown parameter names and invalid values fail now, not in every split
-    if method.is_sampler:
-        estimator = make_sampler(base, 0, params, cap=False)
-    elif base in ENSEMBLES:
-        estimator = make_ensemble(base, 0, params)
-    elif base == "egan":
-        from skimbgan import EGANClassifier
-
-        try:
-            estimator = EGANClassifier(**params)
-        except TypeError as exc:
-            raise ValueError(f"Method 'egan': {exc}") from exc
-    else:
+    if entry.estimator is None:
         return method
+    # unknown parameter names and invalid values fail now, not in every split
+    if entry.is_sampler:
+        estimator = make_sampler(base, 0, params, cap=False)
+    else:
+        estimator = make_own(base, 0, params)
     try:
         estimator._validate_params()
     except ValueError as exc:  # scikit-learn's InvalidParameterError

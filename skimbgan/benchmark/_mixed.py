@@ -37,8 +37,6 @@ MISSING = "(missing)"
 #: Part of the cache key of every run on a mixed table: a change to the
 #: pipelines below changes it.
 PIPELINE_VERSION = "mixed-1: median imputation; one-hot, or ordinal codes for hgb; SMOTENC"
-#: Samplers that run on the one-hot encoded columns of a mixed table.
-ENCODED_SAMPLERS = ("borderline", "adasyn")
 #: hgb's largest number of categories per column (its ``max_bins``): rarer
 #: categories beyond it are grouped into one.
 HGB_MAX_CATEGORIES = 255
@@ -75,28 +73,20 @@ def rows(X, index):
 
 def sampler_space(method):
     """``"raw"`` when the method's sampler resamples the mixed rows,
-    ``"encoded"`` when it resamples the one-hot encoded columns."""
-    params = method.params
-    if method.base in ENCODED_SAMPLERS:
-        return "encoded"
-    if method.base == "random" and params.get("shrinkage") is not None:
-        return "encoded"
-    if method.base == "polarity" and "categorical_features" in params:
-        return "encoded" if params["categorical_features"] is None else "raw"
-    return "raw"
+    ``"encoded"`` when it resamples the one-hot encoded columns (the
+    registry's ``encoded``)."""
+    return "encoded" if method.entry.encoded(method.params) else "raw"
 
 
 def sampler_class(base, columns, params, space):
-    """``(module, class name, extra parameters)`` of a sampler on a mixed table."""
-    if space == "encoded":
+    """``(module, class name, extra parameters)`` of a sampler on a mixed
+    table (the registry's ``on_mixed``), or None to keep the method's own."""
+    from ._registry import REGISTRY
+
+    entry = REGISTRY[base]
+    if space == "encoded" or entry.on_mixed is None:
         return None
-    if base == "smote":
-        if columns.numeric:
-            return "imblearn.over_sampling", "SMOTENC", {"categorical_features": "auto"}
-        return "imblearn.over_sampling", "SMOTEN", {}
-    if base == "polarity" and "categorical_features" not in params:
-        return "skimbgan", "PolarityGANSampler", {"categorical_features": "auto"}
-    return None
+    return entry.on_mixed(columns, params)
 
 
 def prepare(columns):

@@ -7,7 +7,8 @@ fold at the data's real prevalence. A finished run is written at once to
 ``out/cache/<key>.json``, so an interrupted benchmark keeps its finished runs
 and a re-run with the same ``--out`` resumes. The key covers the data, the
 split, the method with its parameters, the classifier, the versions of the
-libraries and, for skimbgan's own methods, a hash of their source code.
+libraries and, for skimbgan's own methods, a hash of the source files they
+import (:func:`._registry.own_code`).
 
 When a benchmark ends (or is interrupted), every run it knows is also packed
 into one file, ``out/runs.jsonl.gz`` (one JSON line per run, sorted by key,
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._methods import OWN_CODE
 from ._mixed import PIPELINE_VERSION, columns_of, rows
+from ._registry import own_code, versions
 from ._threshold import UNTUNED_NOTE, untuned
 
 METRICS = (
@@ -108,8 +109,10 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
     """Every run of the benchmark, with its splits, in a stable order."""
     from sklearn.model_selection import RepeatedStratifiedKFold
 
-    versions = library_versions()
-    code = {base: code_fingerprint(paths) for base, paths in OWN_CODE.items()}
+    libraries = library_versions()
+    bases = sorted({method.base for method in methods})
+    code = {base: code_fingerprint(own_code(base)) for base in bases if own_code(base)}
+    extra_versions = {base: versions(base) for base in bases}
     tasks, splits = [], {}
     for dataset in datasets:
         cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
@@ -126,9 +129,9 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
                         split=split,
                         method=method.name,
                         classifier=classifier,
-                        versions=versions,
+                        versions={**libraries, **extra_versions[method.base]},
                         code=code.get(method.base, ""),
-                        device=device if method.base in OWN_CODE else "",
+                        device=device if method.entry.takes_device else "",
                     )
                     if method.tune:  # the grids are part of what a tuned run is
                         from ._tuning import candidates

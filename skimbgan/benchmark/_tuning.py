@@ -17,9 +17,10 @@ refitted with its threshold tuned (:func:`._threshold.with_threshold`). So its
 search costs 4 x 3 fits and its refit 6, instead of 4 x 3 x 6 and 6: the
 budget of fits stays close to the other methods' (4 x 3 and 1).
 
-The grids are small and documented here, not tuned to any data set: the
-classifier's main regularisation, the samplers' neighbourhood sizes, the
-GAN's training length, learning rates and widths, the ensembles' sizes and
+The grids are small and not tuned to any data set: the classifier's main
+regularisation (:data:`CLASSIFIER_GRID`, here), and each method's own settings
+in its registry entry (:mod:`._registry`): the samplers' neighbourhood sizes,
+the GANs' training length, learning rates and widths, the ensembles' sizes and
 balance.
 """
 
@@ -48,61 +49,6 @@ CLASSIFIER_GRID = {
         {"learning_rate": 0.05, "max_leaf_nodes": 15},
     ],
 }
-#: Two settings of each sampler.
-SAMPLER_GRID = {
-    "random": [{"shrinkage": None}, {"shrinkage": 0.5}],
-    "smote": [{"k_neighbors": 5}, {"k_neighbors": 3}],
-    "borderline": [{"k_neighbors": 5}, {"k_neighbors": 3}],
-    "adasyn": [{"n_neighbors": 5}, {"n_neighbors": 3}],
-    "polarity": [
-        {},
-        {
-            "n_steps": 600,
-            "generator_lr": 1e-3,
-            "critic_lr": 1e-3,
-            "classifier_lr": 1e-3,
-            "hidden_dims": (256, 256),
-        },
-    ],
-}
-#: Four settings of each classifier of its own.
-OWN_GRID = {
-    # its defaults, then one change each: the weight of the real minority
-    # negatives, a smaller learning rate with twice the steps to use it, wider
-    # networks. (More steps alone is no setting: early stopping often ends a
-    # default fit before its 1000.)
-    "egan": [
-        {},
-        {"minority_weight": 2.0},
-        {"learning_rate": 3e-4, "n_steps": 2000},
-        {"hidden_dims": (256, 256)},
-    ],
-    "brf": [
-        {"sampling_strategy": "auto", "min_samples_leaf": 1},
-        {"sampling_strategy": "auto", "min_samples_leaf": 5},
-        {"sampling_strategy": 0.5, "min_samples_leaf": 1},
-        {"sampling_strategy": 0.5, "min_samples_leaf": 5},
-    ],
-    "easy_ensemble": [
-        {"n_estimators": 10, "sampling_strategy": "auto"},
-        {"n_estimators": 30, "sampling_strategy": "auto"},
-        {"n_estimators": 10, "sampling_strategy": 0.5},
-        {"n_estimators": 30, "sampling_strategy": 0.5},
-    ],
-    "balanced_bagging": [
-        {"n_estimators": 10, "sampling_strategy": "auto"},
-        {"n_estimators": 30, "sampling_strategy": "auto"},
-        {"n_estimators": 10, "sampling_strategy": 0.5},
-        {"n_estimators": 30, "sampling_strategy": 0.5},
-    ],
-    "rusboost": [
-        {"n_estimators": 50, "learning_rate": 1.0},
-        {"n_estimators": 100, "learning_rate": 1.0},
-        {"n_estimators": 50, "learning_rate": 0.5},
-        {"n_estimators": 100, "learning_rate": 0.5},
-    ],
-}
-
 #: The benchmark's metrics as scikit-learn scorers.
 SCORERS = {
     "f1": "f1",
@@ -116,13 +62,12 @@ SCORERS = {
 def candidates(method, classifier):
     """``[(method_params, classifier_params), ...]``: the method's grid, the
     method's own parameters (given after a colon) kept fixed."""
-    from ._methods import OWN_CLASSIFIERS
-
-    if method.base in OWN_CLASSIFIERS:
-        pairs = [(grid, {}) for grid in OWN_GRID[method.base]]
+    grid = method.entry.grid  # the method's own settings (its registry entry)
+    if method.own_classifier:
+        pairs = [(params, {}) for params in grid]
     elif method.is_sampler:
         classifier_grid = CLASSIFIER_GRID[classifier][::2]
-        pairs = list(itertools.product(SAMPLER_GRID[method.base], classifier_grid))
+        pairs = list(itertools.product(grid, classifier_grid))
     else:
         pairs = [({}, grid) for grid in CLASSIFIER_GRID[classifier]]
     fixed = method.params
