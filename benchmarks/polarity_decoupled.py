@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from .polarity_images import EARLIER_DEFAULTS, _signed, training_rows
+from ._images import EARLIER_DEFAULTS, signed, training_rows
 
 STAGE1 = {
     "balanced": dict(use_gan=False, balanced_sampling=True),
@@ -185,7 +185,7 @@ def tables(results, args):
     for a, b in PAIRS:
         if a in wide and b in wide:
             diff = (wide[a] - wide[b]).dropna()
-            rows.append(f"| {a} - {b} | {_signed(diff.mean())} | {', '.join(map(_signed, diff))} |")
+            rows.append(f"| {a} - {b} | {signed(diff.mean())} | {', '.join(map(signed, diff))} |")
     stage1_min = frame.groupby("seed").stage1_seconds.first().median() / 60
     settings = (
         "# Polarity-GAN as a second stage on a fine-tuned backbone\n\n"

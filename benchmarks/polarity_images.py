@@ -41,19 +41,10 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
+from ._images import EARLIER_DEFAULTS, signed, training_rows
 
 PAPER = {"SMOTE-SVM": 0.69, "ResNet50": 0.81, "BAGAN": 0.85, "P-GAN": 0.90}
 EMBEDDING_METHODS = ["emb-lr", "emb-lr-balanced", "emb-smote-lr", "emb-polarity-lr"]
-#: PolarityGANClassifier's training before the "auto" defaults: every image
-#: method here starts from it, so these tables stay reproducible.
-EARLIER_DEFAULTS = dict(
-    trainable_stages="all",
-    input_size=64,
-    n_epochs=8,
-    probe_epochs=0,
-    balanced_sampling=False,
-    augment=True,
-)
 IMAGE_METHODS = {
     "ft-ce": dict(use_gan=False),
     "ft-weighted": dict(use_gan=False, class_weight="balanced"),
@@ -64,15 +55,6 @@ IMAGE_METHODS = {
     "pgan-balanced-sampling": dict(use_gan=True, balanced_sampling=True),
 }
 METHODS = EMBEDDING_METHODS + list(IMAGE_METHODS)
-
-
-def training_rows(train_y, seed):
-    """Rows of the training set in the paper's protocol for one seed."""
-    from skimbgan.datasets import make_polarity_imbalance
-
-    rows = np.arange(train_y.shape[0])[:, None]
-    rows, y = make_polarity_imbalance(rows, train_y, random_state=seed)
-    return rows[:, 0], y
 
 
 def embed_all(images, input_size, cache_dir, name):
@@ -209,11 +191,6 @@ def tables(results, args):
     return settings, "\n".join(lines)
 
 
-def _signed(value):
-    # rounded first, so that -0.0004 reads +0.000, not -0.000
-    return f"{round(float(value), 3) + 0.0:+.3f}"
-
-
 def _paired(frame):
     pairs = [
         ("pgan", "ft-ce"),
@@ -232,8 +209,8 @@ def _paired(frame):
         if a in wide and b in wide:
             diff = (wide[a] - wide[b]).dropna()
             if len(diff):
-                values = ", ".join(_signed(d) for d in diff)
-                rows.append(f"| {a} - {b} | {_signed(diff.mean())} | {values} |")
+                values = ", ".join(signed(d) for d in diff)
+                rows.append(f"| {a} - {b} | {signed(diff.mean())} | {values} |")
     if not rows:
         return ""
     return "| difference | mean | per seed |\n|:--|--:|:--|\n" + "\n".join(rows)

@@ -24,7 +24,7 @@ Methods: ``emb-lr-balanced`` (the frozen baseline; its fit time includes
 embedding the training images); ``PolarityGANClassifier`` with the settings
 of ``VARIANTS`` (``pgan*`` with the GAN, ``ft*`` the same without, the
 paired ablation) on top of the training of earlier releases
-(``polarity_images.EARLIER_DEFAULTS``: the backbone trained whole at 64 px for
+(``_images.EARLIER_DEFAULTS``: the backbone trained whole at 64 px for
 8 epochs, one pass in random order); ``pgan-auto`` and ``ft-auto`` are the
 classifier's defaults today (``"auto"``: a frozen backbone below 5,000
 images, read without augmentation). The ``*-noaug`` variants are their
@@ -51,19 +51,10 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from .polarity_images import EARLIER_DEFAULTS, _signed
+from ._images import EARLIER_DEFAULTS, SUBSETS, signed, subset_rows
 
-SUBSETS = {
-    "tops": {0: 300, 2: 60, 6: 20},
-    "shoes": {7: 200, 5: 40, 9: 15},
-    "four": {1: 300, 3: 100, 4: 40, 8: 20},
-    # not small: the paper's protocol at a tenth, where the crossover from
-    # frozen to fine-tuned backbones is looked for
-    "tenth": {0: 500, 1: 400, 2: 300, 3: 200, 4: 150, 5: 100, 6: 50, 7: 25, 8: 10, 9: 5},
-    "quarter": {0: 1250, 1: 1000, 2: 750, 3: 500, 4: 375, 5: 250, 6: 125, 7: 62, 8: 25, 9: 12},
-}
 # each variant starts from the training of earlier releases
-# (polarity_images.EARLIER_DEFAULTS), except the *-auto ones: today's defaults
+# (_images.EARLIER_DEFAULTS), except the *-auto ones: today's defaults
 VARIANTS = {
     "pgan-auto": {},
     "ft-auto": dict(use_gan=False),
@@ -117,14 +108,6 @@ def dev_rows(train_y, counts, rows, seed):
     free = np.setdiff1d(np.arange(train_y.shape[0]), rows)
     return np.concatenate(
         [rng.choice(free[train_y[free] == c], DEV_PER_CLASS, replace=False) for c in counts]
-    )
-
-
-def subset_rows(train_y, counts, seed):
-    """Training rows of a subset: ``counts[c]`` random images of class ``c``."""
-    rng = np.random.RandomState(seed)
-    return np.concatenate(
-        [rng.choice(np.flatnonzero(train_y == c), n, replace=False) for c, n in counts.items()]
     )
 
 
@@ -230,8 +213,8 @@ def _paired(frame, column):
             diff = (wide[a] - wide[b]).dropna()
             if len(diff):
                 rows.append(
-                    f"| {a} - {b} | {_signed(diff.mean())} | {_signed(diff.min())} | "
-                    f"{_signed(diff.max())} | {int((diff > 0).sum())} of {len(diff)} |"
+                    f"| {a} - {b} | {signed(diff.mean())} | {signed(diff.min())} | "
+                    f"{signed(diff.max())} | {int((diff > 0).sum())} of {len(diff)} |"
                 )
     return "| difference | mean | min | max | ahead |\n|:--|--:|--:|--:|--:|\n" + "\n".join(rows)
 

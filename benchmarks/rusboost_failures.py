@@ -54,10 +54,7 @@ def main(argv=None):
 
     from sklearn.preprocessing import StandardScaler
 
-    from skimbgan.benchmark import REGISTRY, _data
-    from skimbgan.benchmark._methods import parse_methods
-    from skimbgan.benchmark._run import make_tasks
-    from skimbgan.benchmark._run import rows as take
+    from skimbgan.benchmark import PROFILES, REGISTRY, load_dataset, make_tasks, parse_methods
 
     (method,) = parse_methods(["rusboost"])
     grid = REGISTRY["rusboost"].grid
@@ -67,8 +64,8 @@ def main(argv=None):
         "|:--|--:|:--|--:|--:|",
     ]
     table_rows = []
-    for name in _data.PROFILES[args.data]["datasets"]:
-        d = _data.load(name)
+    for name in PROFILES[args.data]["datasets"]:
+        d = load_dataset(name)
         X, y = np.asarray(d.X, dtype=float), np.asarray(d.y)
         # the benchmark's own splits (its seed 0, one repeat)
         _, splits = make_tasks([d], [method], ["lr"], args.folds, 1, 0)
@@ -82,7 +79,7 @@ def main(argv=None):
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        model.fit(take(X, train), y[train])
+                        model.fit(X[train], y[train])
                     mark += "."
                 except ValueError as exc:
                     if "worse than random" not in str(exc):

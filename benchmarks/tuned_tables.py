@@ -61,7 +61,7 @@ def read(text):
 
 
 def own_classifier(name):
-    from skimbgan.benchmark._methods import parse_method
+    from skimbgan.benchmark import parse_method
 
     return parse_method(name).own_classifier
 

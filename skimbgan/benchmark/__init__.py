@@ -7,12 +7,14 @@ are importable for scripts that make their own tables.
 
 from ._cli import main
 from ._data import DEV_SUBSET, HELD_OUT, PROFILES, Dataset
+from ._data import load as load_dataset
 from ._methods import (
     Method,
     make_classifier,
     make_own,
     make_sampler,
     parse_classifiers,
+    parse_method,
     parse_methods,
 )
 from ._registry import REGISTRY, Entry, own_code
@@ -30,6 +32,7 @@ __all__ = [
     "REGISTRY",
     "code_fingerprint",
     "execute",
+    "load_dataset",
     "main",
     "make_classifier",
     "make_own",
@@ -37,6 +40,7 @@ __all__ = [
     "make_tasks",
     "own_code",
     "parse_classifiers",
+    "parse_method",
     "parse_methods",
     "run_task",
     "scores",
