@@ -34,20 +34,40 @@ def seeded(seed, device):
         yield
 
 
-def stream_seed(seed, index):
-    """The seed of a fit's ``index``-th independent stream (``seed + index``).
+#: The named random streams of a fit, each the seed its caller drew for it
+#: plus an offset. Streams drawn from the same seed must have different
+#: offsets; the comment says whose seed each is drawn from.
+STREAMS = {
+    # a loop's own draws (batches, noise): the seed itself
+    "training": 0,
+    # PolarityGANSampler's training seed: the convergence probe's draws, so
+    # that checking convergence does not change what training draws ...
+    "probe": 1,
+    # ... and the fixed random embeddings of large categorical columns
+    "category_encoding": 2,
+    # PolarityGANSampler's generation seed (its stream 0 draws the convex
+    # weights): the categories of the generated rows
+    "categories": 1,
+    # the image system's seed: G's and D's draws end to end, C's batches over
+    # the cached features
+    "gan": 1,
+    "classifier_batches": 2,
+    # EGANClassifier's training seed: the augmented copies of minority images
+    "minority_augmentation": 1,
+}
 
-    A loop that needs a second generator (the image system: batches on the
-    CPU, G's draws on the device) derives it here, in one place, from the one
-    seed its caller drew for it.
-    """
-    return int(seed) + int(index)
+
+def stream_seed(seed, name):
+    """The seed of a fit's stream ``name`` (:data:`STREAMS`): ``seed`` plus
+    the stream's offset, so that each source of randomness of a fit has its
+    own generator, derived in one place from the one seed its caller drew."""
+    return int(seed) + STREAMS[name]
 
 
 def member_seeds(seed, n):
     """``n`` seeds for the members of an ensemble whose first member is the
     single model's: ``seed`` itself, then draws from a generator seeded with
-    it (far from ``seed + index``, :func:`stream_seed`'s streams)."""
+    it (far from :func:`stream_seed`'s small offsets)."""
     import numpy as np
 
     rest = np.random.RandomState(int(seed) % (MAX_SEED + 1)).randint(MAX_SEED, size=max(n - 1, 0))

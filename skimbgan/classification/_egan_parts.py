@@ -252,7 +252,9 @@ def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed, weight=N
     X_minor = X[minor_rows]
     n_copies = model.minority_augmentation if model.input_type == "images" else 0
     if n_copies:
-        X_minor = augment_images(X_minor, n_copies, stream_seed(train_seed, 1))
+        X_minor = augment_images(
+            X_minor, n_copies, stream_seed(train_seed, "minority_augmentation")
+        )
     weights = None
     if weight is not None:
         weights = dict(

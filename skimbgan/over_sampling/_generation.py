@@ -43,8 +43,7 @@ class GenerationMixin:
             labels, weights, index = labels[keep], weights[keep], index[keep]
         X_new = recombine(weights, self._anchors, index, self._unit)
         if getattr(self, "_layout", None) is not None:
-            # stream 0 of the generation seed drew the weights
-            rng = np.random.RandomState(stream_seed(seed, 1))
+            rng = np.random.RandomState(stream_seed(seed, "categories"))
             anchor_codes = self._anchor_codes[index]
             codes = draw_categories(weights, anchor_codes, self.categorical_sampling, rng)
             X_new = self._layout.synthetic(X_new, codes)

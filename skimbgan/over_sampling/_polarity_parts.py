@@ -27,8 +27,7 @@ def network_inputs(sampler, X, table, y_index, counts, stream, train_seed, sampl
     sampler.categorical_features_ = np.empty(0, dtype=np.int64)
     if table is not None:
         sampler.categorical_features_ = table.layout.categorical
-        # streams 0 and 1 of the training seed are training's own
-        seed = stream_seed(train_seed, 2)
+        seed = stream_seed(train_seed, "category_encoding")
         sampler._encoding = CategoryEncoding(table.layout.n_categories, seed)
         sampler._anchor_codes = table.codes[anchor_rows]
         X_net = np.hstack([X_net, sampler._encoding.transform(table.codes)])

@@ -118,7 +118,7 @@ def train_end_to_end(
     gcfg = cfg.gan
     opt_g = Adam(generator.parameters(), lr=gcfg.generator_lr, betas=gcfg.betas)
     opt_d = Adam(critic.parameters(), lr=gcfg.critic_lr, betas=gcfg.betas)
-    gan_rng = make_generator(stream_seed(seed, 1), device)  # G's and D's draws
+    gan_rng = make_generator(stream_seed(seed, "gan"), device)  # G's and D's draws
 
     def refresh():
         # G's anchors follow F; cached features never change

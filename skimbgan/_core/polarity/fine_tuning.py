@@ -266,7 +266,7 @@ def linear_probe(tuner, y, config, seed):
     features = tuner.inputs.training_features()
     labels = y.to(features.device)
     classifier = tuner.classifier
-    rng = make_generator(stream_seed(seed, 2), "cpu")
+    rng = make_generator(stream_seed(seed, "classifier_batches"), "cpu")
     bounds = batch_bounds(features.shape[0], cfg.batch_size)
     opt = torch.optim.AdamW(
         classifier.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay

@@ -217,9 +217,9 @@ def train_polarity_gan(
     opt_c = Adam(classifier.parameters(), lr=cfg.classifier_lr, betas=cfg.betas)
     batch = cfg.batch_size
     n_rows = X_sorted.shape[0]
-    # the probe has its own random stream, so that checking convergence does
-    # not change what training draws
-    probe_rng = make_generator(stream_seed(seed, 1), device)
+    # the probe has its own random stream: checking convergence does not
+    # change what training draws
+    probe_rng = make_generator(stream_seed(seed, "probe"), device)
     probe = GeneratorProbe(generator, uniform_p, cfg.probe_size, probe_rng)
     quiet_checks = 0
     stop_reason = "n_steps"
