@@ -12,6 +12,7 @@ from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._random import named_seeds
+from ..utils._scaling import scaling
 from ..utils._validation import (
     check_binary_target,
     check_sample_weight,
@@ -25,7 +26,6 @@ from ._egan_parts import (
     combine_members,
     cutoff,
     feature_networks,
-    feature_scaling,
     prefix_data,
     resolve_auto,
     split_rows,
@@ -357,7 +357,9 @@ default="efficientnet_lite0"
 
         if self.input_type == "features":
             train_weight = None if weight is None else weight[split.train_rows]
-            self._unit, self._mean, self._scale = feature_scaling(X[split.train_rows], train_weight)
+            self._unit, self._mean, self._scale = scaling(
+                X[split.train_rows], train_weight, dtype=np.float64
+            )
             widths = check_hidden_dims(self.hidden_dims)
 
             def build(seed):

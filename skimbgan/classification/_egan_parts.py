@@ -23,7 +23,6 @@ from .._core.egan import (
 from .._core.images import embed
 from .._core.random import seeded, stream_seed
 from ..utils._params import BACKBONE, COMMON, IMAGE_INPUT, MEMORY, VALIDATION, positive_int
-from ..utils._scaling import power_of_two_units
 from ..utils._validation import binary_holdout
 
 #: Fewest minority samples a held-out validation part must contain for
@@ -141,27 +140,6 @@ def prefix_array(images, backbone, weights, trainable_stages, input_size, seed, 
 
 def run_prefix(prefix, images, input_size, mean, std, device, batch, verbose=0):
     return embed(prefix, images, input_size, mean, std, torch.device(device), batch, verbose)
-
-
-def feature_scaling(X_train, sample_weight=None):
-    """``(unit, mean, scale)``: the networks see ``(X / unit - mean) / scale``.
-
-    ``unit`` is a power of two per column (:func:`power_of_two_units`), so the
-    division is exact and the statistics cannot overflow or underflow at any
-    magnitude; a column is constant when its spread is below 10 machine
-    epsilons of its largest value. With ``sample_weight`` the mean and the
-    spread are weighted (a row of weight 2 counts as two copies).
-    """
-    unit = power_of_two_units(X_train)
-    X_unit = X_train / unit
-    if sample_weight is None:
-        mean = X_unit.mean(axis=0, dtype=np.float64)
-        scale = X_unit.std(axis=0, dtype=np.float64)
-    else:
-        mean = np.average(X_unit, axis=0, weights=sample_weight)
-        scale = np.sqrt(np.average((X_unit - mean) ** 2, axis=0, weights=sample_weight))
-    scale[scale < 10 * np.finfo(np.float64).eps] = 1.0
-    return unit, mean, scale
 
 
 def standardise(X, unit, mean, scale):
