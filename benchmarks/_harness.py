@@ -127,3 +127,83 @@ def median(rows, key, **match):
     """Median of ``row[key]`` over the rows whose items equal ``match``."""
     values = [r[key] for r in rows if all(r.get(k) == v for k, v in match.items())]
     return statistics.median(values) if values else float("nan")
+
+
+class RowStore:
+    """One result row per fit, kept in a folder as one packed file.
+
+    A script caches the row of each finished fit under a key, so that a
+    re-run resumes. :meth:`put` writes ``KEY.json`` at once (an interrupted
+    run keeps what it finished); :meth:`pack` merges those files into
+    ``rows.jsonl.gz`` (one JSON line per key, sorted, gzip without a time
+    stamp: the same rows give the same bytes) and removes them, so a
+    repository keeps one file per folder, not one per fit. :meth:`get` reads
+    both.
+    """
+
+    PACKED = "rows.jsonl.gz"
+
+    def __init__(self, folder):
+        self.folder = folder
+        self._packed = None
+
+    def _path(self, key):
+        return os.path.join(self.folder, key + ".json")
+
+    def packed(self):
+        """``{key: row}`` of the packed file (empty if none)."""
+        import gzip
+        import json
+
+        if self._packed is None:
+            path = os.path.join(self.folder, self.PACKED)
+            self._packed = {}
+            if os.path.exists(path):
+                with gzip.open(path, "rt", encoding="utf-8") as f:
+                    for line in f:
+                        if line.strip():
+                            entry = json.loads(line)
+                            self._packed[entry["key"]] = entry["row"]
+        return self._packed
+
+    def get(self, key):
+        """The row cached under ``key``, or None."""
+        import json
+
+        if os.path.exists(self._path(key)):
+            with open(self._path(key)) as f:
+                return json.load(f)
+        return self.packed().get(key)
+
+    def put(self, key, row):
+        import json
+
+        os.makedirs(self.folder, exist_ok=True)
+        tmp = self._path(key) + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(row, f)
+        os.replace(tmp, self._path(key))
+
+    def pack(self):
+        """Merge the loose rows into the packed file and remove them."""
+        import gzip
+        import json
+
+        if not os.path.isdir(self.folder):
+            return
+        loose = sorted(n for n in os.listdir(self.folder) if n.endswith(".json"))
+        if not loose:
+            return
+        rows = dict(self.packed())
+        for name in loose:
+            with open(os.path.join(self.folder, name)) as f:
+                rows[name[: -len(".json")]] = json.load(f)
+        path = os.path.join(self.folder, self.PACKED)
+        with open(path + ".tmp", "wb") as raw:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
+                for key in sorted(rows):
+                    f.write((json.dumps({"key": key, "row": rows[key]}) + "\n").encode("utf-8"))
+        os.replace(path + ".tmp", path)
+        self._packed = rows
+        for name in loose:
+            os.remove(os.path.join(self.folder, name))

@@ -9,6 +9,7 @@ lines must come out. Small settings, a few seconds on a CPU.
 import hashlib
 
 import numpy as np
+from sklearn.base import clone
 
 from skimbgan import EGANClassifier, ImageEmbedder, PolarityGANClassifier, PolarityGANSampler
 
@@ -74,6 +75,9 @@ def fingerprints():
         discriminator_backbone=tiny_backbone(),
     ).fit(Xi, binary)
     out["EGANClassifier(images)"] = digest(egan_img.score_samples(Xi), egan_img.predict(Xi))
+    # two members: each builds and trains its own backbones
+    pair = clone(egan_img).set_params(n_estimators=2).fit(Xi, binary)
+    out["EGANClassifier(images, 2 members)"] = digest(pair.score_samples(Xi), pair.predict(Xi))
     # the earlier defaults' training, so the fingerprints stay comparable,
     # then the whole backbone frozen, with a probe, with and without
     # augmentation

@@ -44,8 +44,8 @@ Methods, on the same training subsets:
     python -m benchmarks.egan --pairs dev --methods egan-images --seeds 2
     python -m benchmarks.egan --pairs dev --egan-params '{}' '{"minority_weight": 1.0}'
 
-Per-fit results are cached under ``--cache-dir`` (or ``--rows-dir``): a
-re-run resumes.
+Per-fit results are cached under ``--cache-dir`` (or ``--rows-dir``), packed
+into one ``rows.jsonl.gz`` when the run ends: a re-run resumes.
 """
 
 import hashlib
@@ -59,7 +59,7 @@ import numpy as np
 from skimbgan import EGANClassifier
 from skimbgan.datasets import FASHION_MNIST_CLASSES as LABELS
 
-from ._harness import Report
+from ._harness import Report, RowStore
 from ._harness import parser as make_parser
 
 #: The paper's eGAN (every extension off), from the public API.
@@ -274,61 +274,59 @@ def run(
     Z_all_train = embeddings(train.images, cache_dir)
     Z_all_test = embeddings(test.images, cache_dir)
     results = []
-    for pair in pairs:
-        test_rows = np.flatnonzero(np.isin(test.target, pair))
-        X_test, Z_test = test.images[test_rows], Z_all_test[test_rows]
-        y_test = (test.target[test_rows] == pair[1]).astype(int)
-        for n_minority in settings:
-            for seed in range(seeds):
-                rows, y_train = training_rows(train.target, pair, n_minority, seed)
-                for method, params in variants(methods, egan_params):
-                    key = row_key(method, pair, n_minority, seed, params)
-                    path = os.path.join(rows_dir or os.path.join(cache_dir, "egan"), key + ".json")
-                    row = None
-                    if os.path.exists(path):
-                        with open(path) as f:
-                            row = json.load(f)
-                        if stale(row, params):
+    store = RowStore(rows_dir or os.path.join(cache_dir, "egan"))
+    try:
+        for pair in pairs:
+            test_rows = np.flatnonzero(np.isin(test.target, pair))
+            X_test, Z_test = test.images[test_rows], Z_all_test[test_rows]
+            y_test = (test.target[test_rows] == pair[1]).astype(int)
+            for n_minority in settings:
+                for seed in range(seeds):
+                    rows, y_train = training_rows(train.target, pair, n_minority, seed)
+                    for method, params in variants(methods, egan_params):
+                        key = row_key(method, pair, n_minority, seed, params)
+                        row = store.get(key)
+                        if row is not None and stale(row, params):
                             row = None
-                    if row is not None:
-                        pass  # cached
-                    elif cached_only:
-                        continue
-                    else:
-                        start = time.perf_counter()
-                        with warnings.catch_warnings():
-                            warnings.simplefilter("ignore")
-                            score, pred, extra = fit_score(
-                                method,
-                                train.images[rows],
-                                Z_all_train[rows],
-                                y_train,
-                                X_test,
-                                Z_test,
-                                seed,
-                                cache_dir,
-                                params,
+                        if row is not None:
+                            pass  # cached
+                        elif cached_only:
+                            continue
+                        else:
+                            start = time.perf_counter()
+                            with warnings.catch_warnings():
+                                warnings.simplefilter("ignore")
+                                score, pred, extra = fit_score(
+                                    method,
+                                    train.images[rows],
+                                    Z_all_train[rows],
+                                    y_train,
+                                    X_test,
+                                    Z_test,
+                                    seed,
+                                    cache_dir,
+                                    params,
+                                )
+                            row = dict(
+                                method=method,
+                                egan_params=json.dumps(params, sort_keys=True),
+                                pair=f"{LABELS[pair[0]]} -> {LABELS[pair[1]]}",
+                                development=pair in DEV_PAIRS,
+                                n_minority=n_minority,
+                                seed=seed,
+                                seconds=time.perf_counter() - start,
+                                **metrics(y_test, score, np.asarray(pred), n_minority / N_MAJORITY),
+                                **extra,
                             )
-                        row = dict(
-                            method=method,
-                            egan_params=json.dumps(params, sort_keys=True),
-                            pair=f"{LABELS[pair[0]]} -> {LABELS[pair[1]]}",
-                            development=pair in DEV_PAIRS,
-                            n_minority=n_minority,
-                            seed=seed,
-                            seconds=time.perf_counter() - start,
-                            **metrics(y_test, score, np.asarray(pred), n_minority / N_MAJORITY),
-                            **extra,
-                        )
-                        if method.startswith("egan"):
-                            # the paper's cut-off (logit 0) on the same scores
-                            zero = metrics(y_test, score, score > 0, n_minority / N_MAJORITY)
-                            row["f1_balanced_at_zero"] = zero["f1_balanced"]
-                        os.makedirs(os.path.dirname(path), exist_ok=True)
-                        with open(path, "w") as f:
-                            json.dump(row, f)
-                    results.append(dict(row, method=label(method, params)))
-                    print(key, {k: round(row[k], 3) for k in ("f1_balanced", "ap_prevalence")})
+                            if method.startswith("egan"):
+                                # the paper's cut-off (logit 0) on the same scores
+                                zero = metrics(y_test, score, score > 0, n_minority / N_MAJORITY)
+                                row["f1_balanced_at_zero"] = zero["f1_balanced"]
+                            store.put(key, row)
+                        results.append(dict(row, method=label(method, params)))
+                        print(key, {k: round(row[k], 3) for k in ("f1_balanced", "ap_prevalence")})
+    finally:
+        store.pack()  # also when interrupted: what finished is kept
     return results
 
 

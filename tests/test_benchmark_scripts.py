@@ -294,3 +294,29 @@ def test_cost_grids_name_real_parameters_and_profile_reports_entries(capsys):
     cost.main(["--profile", "--only", "paper", "--top", "5"])
     text = capsys.readouterr().out
     assert "### EGANClassifier(paper's settings)" in text and "tottime" in text
+
+
+def test_a_row_store_packs_its_rows_into_one_file_and_reads_both(tmp_path):
+    from benchmarks._harness import RowStore
+
+    store = RowStore(str(tmp_path / "rows"))
+    assert store.get("a") is None
+    store.put("a", {"f1": 0.5})
+    store.put("b", {"f1": 0.25})
+    assert store.get("a") == {"f1": 0.5}  # a loose file, before packing
+    store.pack()
+    assert sorted(p.name for p in (tmp_path / "rows").iterdir()) == ["rows.jsonl.gz"]
+    packed = (tmp_path / "rows" / "rows.jsonl.gz").read_bytes()
+    again = RowStore(str(tmp_path / "rows"))
+    assert again.get("a") == {"f1": 0.5} and again.get("b") == {"f1": 0.25}
+    # a later run adds to the packed rows; a newer row of a key replaces it
+    again.put("c", {"f1": 1.0})
+    again.put("a", {"f1": 0.75})
+    again.pack()
+    third = RowStore(str(tmp_path / "rows"))
+    assert [third.get(k) for k in "abc"] == [{"f1": 0.75}, {"f1": 0.25}, {"f1": 1.0}]
+    # the same rows give the same bytes
+    RowStore(str(tmp_path / "same")).put("a", {"f1": 0.5})
+    RowStore(str(tmp_path / "same")).put("b", {"f1": 0.25})
+    RowStore(str(tmp_path / "same")).pack()
+    assert (tmp_path / "same" / "rows.jsonl.gz").read_bytes() == packed

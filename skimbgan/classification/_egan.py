@@ -6,13 +6,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME
 from .._core.egan import EGANConfig, batched_logits
-from .._core.layers import check_hidden_dims
 from .._core.random import member_seeds
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._random import named_seeds
-from ..utils._scaling import scaling
 from ..utils._validation import (
     check_binary_target,
     check_sample_weight,
@@ -25,7 +23,6 @@ from ._egan_parts import (
     PARAMETER_CONSTRAINTS,
     combine_members,
     cutoff,
-    feature_networks,
     prefix_data,
     resolve_auto,
     split_rows,
@@ -335,7 +332,7 @@ default="efficientnet_lite0"
             The fitted classifier.
         """
         self._validate_params()
-        self.learning_rate_, self.n_estimators_ = resolve_auto(self)
+        self.learning_rate_, self.n_estimators_ = resolve_auto(self, self._inputs)
         self.device_ = resolve_device(self.device)
         X, y = self._check_X_y(X, y)
         rows, weight = weighted_rows(check_sample_weight(sample_weight, len(y)))
@@ -355,17 +352,7 @@ default="efficientnet_lite0"
         )
         split = split_rows(self, X, is_minority, X_val, y_val, stream, seeds.train, weight)
 
-        if self.input_type == "features":
-            train_weight = None if weight is None else weight[split.train_rows]
-            self._unit, self._mean, self._scale = scaling(
-                X[split.train_rows], train_weight, dtype=np.float64
-            )
-            widths = check_hidden_dims(self.hidden_dims)
-
-            def build(seed):
-                return feature_networks(X.shape[1], widths, self.latent_dim, self.dropout, seed)
-        else:
-            build = self._image_networks
+        build = self._inputs.networks(self, X, split, weight)
         init_seeds = member_seeds(seeds.init, self.n_estimators_)
         generator, discriminator = build(init_seeds[0])
         # the prefix is frozen and the same in every member: computed once
@@ -425,7 +412,5 @@ default="efficientnet_lite0"
         # under the suite's 0.83 bar for ordinary classifiers. Its quality is
         # measured in benchmarks/egan.py and with `skimbgan benchmark`.
         tags.classifier_tags.poor_score = True
-        if self.input_type == "images":
-            tags.input_tags.two_d_array = False
-            tags.input_tags.three_d_array = True
+        tags = self._inputs.tags(tags)
         return tags

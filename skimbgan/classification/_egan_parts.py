@@ -64,23 +64,16 @@ PARAMETER_CONSTRAINTS = {
 }
 
 
-#: What ``learning_rate="auto"`` and ``n_estimators="auto"`` resolve to, by
-#: ``input_type``. Features: Adam's usual 1e-3 for small MLPs (the paper's
-#: 1e-4 under-fits them) and five seed-averaged eGANs. Images: the paper's
-#: 1e-4 for fine-tuning pretrained backbones, and one eGAN (five would cost
-#: five times a fit of several minutes on a CPU).
-AUTO = {"features": (1e-3, 5), "images": (1e-4, 1)}
-
 #: The paper's eGAN, every extension off.
 PAPER_PARAMS = dict(minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1)
 
 
-def resolve_auto(model):
-    """``(learning_rate_, n_estimators_)``: the set values, or ``AUTO``'s."""
-    learning_rate, n_estimators = AUTO[model.input_type]
+def resolve_auto(model, inputs):
+    """``(learning_rate_, n_estimators_)``: the set values, or what
+    ``"auto"`` means for the input kind (``inputs``, :mod:`._egan_inputs`)."""
     return (
-        learning_rate if model.learning_rate == "auto" else model.learning_rate,
-        n_estimators if model.n_estimators == "auto" else model.n_estimators,
+        inputs.auto_learning_rate if model.learning_rate == "auto" else model.learning_rate,
+        inputs.auto_n_estimators if model.n_estimators == "auto" else model.n_estimators,
     )
 
 
@@ -228,7 +221,7 @@ def split_rows(model, X, is_minority, X_val, y_val, stream, train_seed, weight=N
     minor_rows = train_rows[is_minority[train_rows]]
     major_rows = train_rows[~is_minority[train_rows]]
     X_minor = X[minor_rows]
-    n_copies = model.minority_augmentation if model.input_type == "images" else 0
+    n_copies = model._inputs.minority_copies(model)
     if n_copies:
         X_minor = augment_images(
             X_minor, n_copies, stream_seed(train_seed, "minority_augmentation")
