@@ -10,20 +10,27 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .._core.layers import check_hidden_dims
+from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import PolarityGANConfig
 from .._core.polarity.training import train_polarity_gan
+from .._core.random import stream_seed
 from ..metrics import UNCERTAINTY_MEASURES
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._params import COMMON, CONVEX_GAN
 from ..utils._random import named_seeds
-from ..utils._validation import check_label_types, check_sample_weight, weighted_rows
-from ._categories import CATEGORY_RULES
+from ..utils._scaling import scaling
+from ..utils._validation import (
+    check_label_types,
+    check_sample_weight,
+    warn_single_sample_classes,
+    weighted_rows,
+)
+from ._categories import CATEGORY_RULES, CategoryEncoding
 from ._generation import GenerationMixin
 from ._inputs import categorical_positions, float_frame, input_kind, two_dimensional
 from ._mixed import MixedTable
-from ._polarity_parts import network_inputs
 
 
 @fill_doc
@@ -376,8 +383,8 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         for label, n_new in self.sampling_strategy_.items():
             counts[np.searchsorted(self.classes_, label)] = n_new
 
-        X_net, anchor_rows = network_inputs(
-            self, X, table, y_index, counts, stream, seeds.train, weight
+        X_net, anchor_rows = self._network_inputs(
+            X, table, y_index, counts, stream, seeds.train, weight
         )
         self.sample_weight_resampled_ = np.ones(X.shape[0]) if weight is None else weight
 
@@ -421,6 +428,30 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         if table is not None:
             return self._layout.stack(table.originals(), X_new), np.hstack([y, y_new])
         return np.vstack([X, X_new.astype(X.dtype, copy=False)]), np.hstack([y, y_new])
+
+    def _network_inputs(self, X, table, y_index, counts, stream, train_seed, sample_weight):
+        """``(X_net, anchor_rows)``: the rows the networks train on (numeric
+        columns standardised, then the encoded categories of a mixed ``table``)
+        and the anchors' rows, class by class (never a row of weight 0). Sets
+        the fitted anchors, scaling and category encoding."""
+        anchors = choose_anchors(
+            y_index, len(self.classes_), self.max_anchors, stream, sample_weight
+        )
+        warn_single_sample_classes(self.classes_, anchors, counts)
+        self.anchor_indices_ = dict(zip(self.classes_, anchors, strict=True))
+        anchor_rows = np.concatenate(list(self.anchor_indices_.values()))
+        self._anchors = X[anchor_rows]
+        fitted = X if sample_weight is None else X[sample_weight > 0]
+        self._unit, self._mean, self._scale = scaling(fitted)
+        X_net = self._standardise(X)
+        self.categorical_features_ = np.empty(0, dtype=np.int64)
+        if table is not None:
+            self.categorical_features_ = table.layout.categorical
+            seed = stream_seed(train_seed, "category_encoding")
+            self._encoding = CategoryEncoding(table.layout.n_categories, seed)
+            self._anchor_codes = table.codes[anchor_rows]
+            X_net = np.hstack([X_net, self._encoding.transform(table.codes)])
+        return X_net, anchor_rows
 
     def _standardise(self, X):
         return ((X / self._unit - self._mean) / self._scale).astype(np.float32)
