@@ -165,7 +165,7 @@ def _brute_force_f1_cutoff(scores, is_minority):
 def test_the_f1_cutoff_is_the_best_one(seed):
     from sklearn.metrics import f1_score
 
-    from skimbgan.classification._egan_parts import f1_cutoff
+    from skimbgan.classification._score_threshold import f1_cutoff
 
     rng = np.random.default_rng(seed)
     is_minority = rng.random(40) < 0.2
@@ -180,7 +180,7 @@ def test_the_f1_cutoff_is_the_best_one(seed):
 def test_contamination_f1_takes_the_f1_best_cutoff_on_the_validation_part(
     binary_data, minority_label
 ):
-    from skimbgan.classification._egan_parts import f1_cutoff
+    from skimbgan.classification._score_threshold import f1_cutoff
 
     X, y = binary_data
     y = y if minority_label == 1 else 1 - y

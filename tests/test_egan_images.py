@@ -210,7 +210,7 @@ def test_several_discriminators_share_the_prefix_and_pickle(images):
 
 
 def test_augmented_copies_keep_the_originals_first_and_stay_images():
-    from skimbgan.classification._egan_parts import augment_images
+    from skimbgan.classification._egan_split import augment_images
 
     rng = np.random.RandomState(0)
     images = rng.rand(5, 3, 16, 16).astype(np.float32)

@@ -319,7 +319,7 @@ def test_weighted_minority_losses_and_majority_draws():
 
 
 def test_weighted_f1_cutoff_and_quantile():
-    from skimbgan.classification._egan_parts import f1_cutoff
+    from skimbgan.classification._score_threshold import f1_cutoff
 
     rng = np.random.RandomState(0)
     scores = rng.normal(size=60)

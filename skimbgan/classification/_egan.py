@@ -18,17 +18,10 @@ from ..utils._validation import (
     weighted_rows,
 )
 from ._egan_inputs import EGANInputsMixin
-from ._egan_parts import (
-    PAPER_PARAMS,
-    PARAMETER_CONSTRAINTS,
-    combine_members,
-    cutoff,
-    prefix_data,
-    resolve_auto,
-    split_rows,
-    train_members,
-)
-from ._score_threshold import ScoreThresholdMixin
+from ._egan_members import MemberRun, combine_members, prefix_data, train_members
+from ._egan_params import PAPER_PARAMS, PARAMETER_CONSTRAINTS, resolve_auto
+from ._egan_split import SplitSettings, split_rows
+from ._score_threshold import ScoreThresholdMixin, cutoff
 
 
 @fill_doc
@@ -350,20 +343,40 @@ default="efficientnet_lite0"
         X_val, y_val = check_validation_data(
             X_val, y_val, self.classes_, lambda X_val: self._check_X(X_val, reset=False)
         )
-        split = split_rows(self, X, is_minority, X_val, y_val, stream, seeds.train, weight)
+        settings = SplitSettings(self._minority, self.validation_fraction, self.contamination)
+        n_copies = self._inputs.minority_copies(self)
+        split = split_rows(
+            X,
+            is_minority,
+            X_val,
+            y_val,
+            stream,
+            seeds.train,
+            weight,
+            settings=settings,
+            n_copies=n_copies,
+        )
 
         build = self._inputs.networks(self, X, split, weight)
         init_seeds = member_seeds(seeds.init, self.n_estimators_)
         generator, discriminator = build(init_seeds[0])
         # the prefix is frozen and the same in every member: computed once
-        data = prefix_data(self, (generator, discriminator), split)
+        data = prefix_data(self._prefix, (generator, discriminator), split, self.minority_weight)
 
         lr = self.learning_rate_
         config = core_config(EGANConfig, self, generator_lr=lr, discriminator_lr=lr)
         val_weight = None if split.weights is None else split.weights["validation"]
         networks = (generator, discriminator)
+        run = MemberRun(
+            type(self).__name__,
+            self.n_estimators_,
+            self.selection_metric,
+            self.learning_rate_,
+            self.device_,
+            self.verbose,
+        )
         members = train_members(
-            self, networks, build, init_seeds, seeds.train, config, data, val_weight
+            run, networks, build, init_seeds, seeds.train, config, data, val_weight
         )
         trained = members[0]
         self.generator_, self.discriminator_ = combine_members(members)
@@ -372,7 +385,9 @@ default="efficientnet_lite0"
         self.validation_score_ = trained.best_score if split.X_val is not None else np.nan
         self.n_steps_ = trained.n_steps
         prevalence = float(np.average(is_minority, weights=weight))
-        self.offset_, self.cutoff_ = cutoff(self, X, split, prevalence)
+        self.offset_, self.cutoff_ = cutoff(
+            self.contamination, self._score_checked, X, split, prevalence
+        )
         return self
 
     # --- scores and predictions ------------------------------------------------

@@ -16,7 +16,7 @@ from .._core.random import seeded
 from ..utils._images import check_image_input
 from ..utils._scaling import scaling
 from ..utils._validation import check_labels
-from ._egan_parts import (
+from ._egan_networks import (
     backbone_specs,
     feature_networks,
     image_networks,
