@@ -381,7 +381,7 @@ def test_auto_recipe_follows_the_number_of_images(images, monkeypatch):
     """ "auto" freezes the whole backbone on a small set (its own input size,
     a probe, two epochs) and fine-tunes it all at 64 px on a large one; set
     values win over "auto"."""
-    from skimbgan.classification import _polarity_gan_parts as parts
+    from skimbgan.classification import _polarity_recipe as parts
 
     X, y = images
     auto = dict(trainable_stages="auto", input_size="auto", n_epochs="auto", probe_epochs="auto")

@@ -9,15 +9,15 @@ from sklearn.utils.validation import check_is_fitted
 from .._core.backbones import LITE0_NAME
 from .._core.polarity.end_to_end import train_end_to_end
 from .._core.polarity.fine_tuning import logits_of
+from .._core.polarity.inputs import extract
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._images import check_image_input
 from ..utils._random import named_seeds
 from ..utils._validation import check_labels, check_sample_weight, weighted_rows
 from ._logits import LogitsMixin
-from ._polarity_gan_parts import (
+from ._polarity_recipe import (
     PARAMETER_CONSTRAINTS,
-    FeaturesMixin,
     build_extractor,
     class_weights,
     end_to_end_config,
@@ -29,9 +29,7 @@ from ._polarity_gan_parts import (
 
 
 @fill_doc
-class PolarityGANClassifier(
-    FeaturesMixin, LogitsMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator
-):
+class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator):
     """Polarity-GAN end to end on images: fine-tuning with a convex generator.
 
     A backbone is fine-tuned while a convex generator adds hard samples in its
@@ -414,6 +412,33 @@ class PolarityGANClassifier(
         return self
 
     # --- predictions -------------------------------------------------------------
+
+    def transform(self, X):
+        """Return ``F``'s features of images: what ``C`` classifies.
+
+        The features of the kept epoch's ``F`` in inference mode (no
+        augmentation), the input of ``C``. With them a second stage can be
+        trained on the fine-tuned representation: another classifier, or an
+        over-sampler such as :class:`~skimbgan.PolarityGANSampler` in front of
+        one (decoupled training; see the user guide).
+
+        Parameters
+        ----------
+        X : array-like of images
+            Images in a layout and shape the classifier was fitted on.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features), float32
+            One row of ``F``'s pooled features per image.
+        """
+        check_is_fitted(self, "classifier_")
+        images = self._check_images(X, reset=False)
+        features = extract(
+            self.extractor_, images, self.input_size_, self.device_, self.batch_size_inference
+        )
+        self.extractor_.eval()
+        return features.float().cpu().numpy()
 
     def _logits(self, X):
         check_is_fitted(self, "classifier_")

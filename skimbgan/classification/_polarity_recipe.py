@@ -1,6 +1,6 @@
-"""Pieces of PolarityGANClassifier: the class weights, the anchors, the
-"auto" training recipe, the validation split and the core's configuration of
-its fit, and its ``transform``."""
+"""PolarityGANClassifier's training recipe: its parameter constraints, the
+class weights, the anchors, the "auto" recipe, the validation split, the
+feature extractor and the core's configuration of its fit."""
 
 import copy
 import math
@@ -11,13 +11,11 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import SplitBackbone, build_seeded, split_backbone
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import EndToEndConfig, PolarityGANConfig
-from .._core.polarity.inputs import extract
 from ..utils._config import core_config
 from ..utils._params import BACKBONE, COMMON, CONVEX_GAN, IMAGE_INPUT, VALIDATION
 from ..utils._validation import (
@@ -203,37 +201,6 @@ def validation_split(estimator, images, y_index, X_val, y_val, seed):
     if not val_rows.size:
         return train_rows, None, None
     return train_rows, (images[val_rows], torch.from_numpy(y_index[val_rows])), val_rows
-
-
-class FeaturesMixin:
-    """``transform``: the fitted ``F``'s features of images."""
-
-    def transform(self, X):
-        """Return ``F``'s features of images: what ``C`` classifies.
-
-        The features of the kept epoch's ``F`` in inference mode (no
-        augmentation), the input of ``C``. With them a second stage can be
-        trained on the fine-tuned representation: another classifier, or an
-        over-sampler such as :class:`~skimbgan.PolarityGANSampler` in front of
-        one (decoupled training; see the user guide).
-
-        Parameters
-        ----------
-        X : array-like of images
-            Images in a layout and shape the classifier was fitted on.
-
-        Returns
-        -------
-        features : ndarray of shape (n_samples, n_features), float32
-            One row of ``F``'s pooled features per image.
-        """
-        check_is_fitted(self, "classifier_")
-        images = self._check_images(X, reset=False)
-        features = extract(
-            self.extractor_, images, self.input_size_, self.device_, self.batch_size_inference
-        )
-        self.extractor_.eval()
-        return features.float().cpu().numpy()
 
 
 def training_counts(classes, y_train):
