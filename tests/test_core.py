@@ -6,6 +6,7 @@ import pathlib
 import pytest
 import torch
 
+from skimbgan._core.context import FitContext
 from skimbgan._core.device import resolve_device
 from skimbgan._core.history import History
 from skimbgan._core.polarity import (
@@ -143,7 +144,7 @@ def test_train_polarity_gan_runs_and_is_deterministic():
     counts = torch.tensor([0.0, 30.0])
     cfg = PolarityGANConfig(n_steps=5, pretrain_steps=3, batch_size=16, hidden_dims=(8,))
     runs = [
-        train_polarity_gan(X, y, 2, anchors, counts, cfg, torch.device("cpu"), seed=7)
+        train_polarity_gan(X, y, 2, anchors, counts, FitContext(cfg, torch.device("cpu"), 7))
         for _ in range(2)
     ]
     a, b = (generate_weights(r.generator, torch.ones(10, dtype=torch.long), 3)[0] for r in runs)

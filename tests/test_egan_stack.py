@@ -9,6 +9,7 @@ import pytest
 import torch
 from sklearn.metrics import average_precision_score
 
+from skimbgan._core.context import FitContext
 from skimbgan._core.egan import EGANConfig, EGANData, MLPDiscriminator, MLPGenerator, train_egan
 from skimbgan._core.egan.losses import discriminator_loss, generator_loss
 from skimbgan._core.egan.stack import SingleStack, StackedMLPDiscriminator, StackedMLPGenerator
@@ -75,10 +76,8 @@ def test_members_never_mix():
     for other_seed in (10, 20):
         generators, discriminators = members(1, seed=0)
         g1, d1 = members(1, seed=other_seed)
-        trained = train_egan(
-            generators + g1, discriminators + d1, data(), config, torch.device("cpu"), 3,
-            score_fn=score,
-        )  # fmt: skip
+        context = FitContext(config, torch.device("cpu"), 3)
+        trained = train_egan(generators + g1, discriminators + d1, data(), context, score_fn=score)
         runs.append(trained)
     first, second = (run[0] for run in runs)
     for a, b in zip(
@@ -98,7 +97,11 @@ def test_members_stop_and_keep_their_own_checkpoints():
     )  # fmt: skip
     generators, discriminators = members(4)
     trained = train_egan(
-        generators, discriminators, data(), config, torch.device("cpu"), 0, score_fn=score
+        generators,
+        discriminators,
+        data(),
+        FitContext(config, torch.device("cpu"), 0),
+        score_fn=score,
     )
     assert [t.discriminator for t in trained] == discriminators  # written back in place
     for t in trained:
@@ -119,7 +122,8 @@ def test_members_stop_and_keep_their_own_checkpoints():
 
 def test_without_validation_every_member_runs_every_step():
     config = EGANConfig(n_steps=25, batch_size=16, log_every=5)
-    trained = train_egan(*members(2), data(validation=False), config, torch.device("cpu"), 0)
+    context = FitContext(config, torch.device("cpu"), 0)
+    trained = train_egan(*members(2), data(validation=False), context)
     for t in trained:
         assert t.n_steps == 25 and t.best_step == 25 and math.isnan(t.best_score)
         assert t.history["step"] == [5, 10, 15, 20, 25]
@@ -131,7 +135,11 @@ def test_a_diverging_member_stops_alone():
     with torch.no_grad():
         discriminators[1].net[0].weight.fill_(float("nan"))
     trained = train_egan(
-        generators, discriminators, data(), config, torch.device("cpu"), 0, score_fn=score
+        generators,
+        discriminators,
+        data(),
+        FitContext(config, torch.device("cpu"), 0),
+        score_fn=score,
     )
     assert trained[1].stop_reason == "diverged" and trained[1].n_steps == 5
     assert trained[0].stop_reason == "n_steps" and trained[0].n_steps == 40

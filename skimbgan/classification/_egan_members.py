@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, f1_score
 
+from .._core.context import FitContext
 from .._core.egan import AveragedDiscriminator, EGANData, MLPGenerator
 
 
@@ -124,16 +125,8 @@ def train_members(run, first, build, init_seeds, train_seed, config, data, val_w
 
     def train(networks, seed):
         generators, discriminators = (list(parts) for parts in zip(*networks, strict=True))
-        return train_egan(
-            generators,
-            discriminators,
-            data,
-            config,
-            run.device,
-            seed,
-            score_fn=score_fn,
-            verbose=run.verbose,
-        )
+        context = FitContext(config, run.device, seed, run.verbose)
+        return train_egan(generators, discriminators, data, context, score_fn=score_fn)
 
     if isinstance(first[0], MLPGenerator):
         networks = [first, *(build(seed) for seed in init_seeds[1:n_members])]

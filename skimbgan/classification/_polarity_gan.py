@@ -7,6 +7,7 @@ from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME
+from .._core.context import FitContext
 from .._core.polarity.end_to_end import train_end_to_end
 from .._core.polarity.fine_tuning import logits_of
 from .._core.polarity.inputs import extract
@@ -386,9 +387,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
             n_classes,
             torch.from_numpy(anchor_rows).long(),
             generation,
-            config,
-            self.device_,
-            seeds.train,
+            FitContext(config, self.device_, seeds.train, self.verbose),
             validation=validation,
             score_fn=lambda y_true, y_pred: f1_score(
                 y_true,
@@ -398,7 +397,6 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
                 zero_division=0.0,
                 sample_weight=val_weight,
             ),
-            verbose=self.verbose,
             sample_weight=None if train_weight is None else torch.from_numpy(train_weight),
         )
         self.extractor_ = trained.extractor

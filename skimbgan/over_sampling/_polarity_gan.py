@@ -9,6 +9,7 @@ from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, validate_data
 
+from .._core.context import FitContext
 from .._core.layers import check_hidden_dims
 from .._core.polarity.anchors import choose_anchors
 from .._core.polarity.config import PolarityGANConfig
@@ -405,10 +406,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
             n_classes,
             torch.from_numpy(np.searchsorted(fit_rows, anchor_rows).astype(np.int64)),
             torch.from_numpy(counts.astype(np.float32)),
-            config,
-            self.device_,
-            seeds.train,
-            verbose=self.verbose,
+            FitContext(config, self.device_, seeds.train, self.verbose),
             sample_weight=fit_weight,
         )
         self.generator_ = trained.generator

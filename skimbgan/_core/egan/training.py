@@ -177,7 +177,7 @@ def _rows(tensor, index, n_members):
     return tensor[index]
 
 
-def train_egan(generators, discriminators, data, config, device, seed, score_fn=None, verbose=0):
+def train_egan(generators, discriminators, data, context, score_fn=None):
     """Train ``K`` eGANs together: member ``k`` is ``generators[k]`` and
     ``discriminators[k]``.
 
@@ -194,13 +194,11 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
         member keeps its best checkpoint and stops after ``n_iter_no_change``
         evaluations without improvement. Without it, the networks after
         ``n_steps`` steps are kept.
-    config : EGANConfig
-    device : torch.device
-    seed : int
-        Seeds the batches and dropout; the global RNG is restored afterwards.
-        Each member draws its own batches and masks from these streams.
+    context : FitContext
+        ``config`` an :class:`EGANConfig`; ``seed`` seeds the batches and
+        dropout (the global RNG is restored afterwards); each member draws
+        its own batches and masks from these streams.
     score_fn : callable, optional
-    verbose : int
 
     Returns
     -------
@@ -208,7 +206,7 @@ def train_egan(generators, discriminators, data, config, device, seed, score_fn=
         One per member, with the member's own networks (the modules passed
         in, trained, in eval mode).
     """
-    cfg = config
+    cfg, device, seed, verbose = context.config, context.device, context.seed, context.verbose
     n_members = len(generators)
     generator, discriminator = stack(generators, discriminators)
     generator.to(device)

@@ -45,12 +45,9 @@ def train_end_to_end(
     n_classes,
     anchor_rows,
     generation_counts,
-    config,
-    device,
-    seed,
+    context,
     validation=None,
     score_fn=None,
-    verbose=0,
     sample_weight=None,
 ):
     """Train F, C (and G, D) of Polarity-GAN's image system.
@@ -68,17 +65,15 @@ def train_end_to_end(
         Rows of ``images`` whose features G combines, sorted by class.
     generation_counts : sequence of n_classes numbers
         How much each class is short of the largest (0: G never makes it).
-    config : EndToEndConfig
-    device : torch.device
-    seed : int
-        Seeds batch order and augmentation; G's draws use the next stream.
+    context : FitContext
+        ``config`` an :class:`EndToEndConfig`; ``seed`` seeds batch order
+        and augmentation, G's and D's draws its ``"gan"`` stream.
     validation : (images, y) or None
         Held-out images and class indices: each epoch is scored on them by
         ``score_fn`` and the best epoch's F and C are kept.
     score_fn : callable (y_true, y_pred) -> float, higher is better
         Numpy arrays of class indices in, e.g. macro F1; needed with
         ``validation``.
-    verbose : int
     sample_weight : Tensor (n,) or None
         Positive weights of the training images: each epoch draws images in
         proportion to them (with replacement; within their class with
@@ -90,7 +85,7 @@ def train_end_to_end(
     -------
     TrainedEndToEnd
     """
-    cfg = config
+    cfg, device, seed = context.config, context.device, context.seed
     extractor = extractor.to(device).train()
     val_images, scoring = None, None
     if validation is not None:
@@ -101,9 +96,7 @@ def train_end_to_end(
     anchor_class = y[anchor_rows].to(device)
     if not cfg.use_gan:
         classifier = twin_classifier(inputs, anchor_class, n_classes, cfg.gan, seed)
-        return train_fine_tuning(
-            inputs, classifier, y, n_classes, cfg, seed, scoring, verbose, sample_weight
-        )
+        return train_fine_tuning(inputs, classifier, y, n_classes, context, scoring, sample_weight)
 
     anchors = inputs.training_features(anchor_rows)
     generator, critic, classifier, _ = build_networks(
@@ -133,10 +126,15 @@ def train_end_to_end(
         return values
 
     history, best, epochs = run_epochs(
-        tuner, bounds, y, cfg, seed, batch, scoring,
+        tuner,
+        bounds,
+        y,
+        context,
+        batch,
+        scoring,
         end_of_epoch=refresh,  # at each epoch's end too
-        verbose=verbose, desc="PolarityGAN end to end",
-    )  # fmt: skip
+        desc="PolarityGAN end to end",
+    )
     return TrainedEndToEnd(
         extractor,
         classifier,

@@ -178,9 +178,8 @@ def make_tuner(inputs, classifier, y, n_classes, config, c_updates=1, sample_wei
 
 
 def run_epochs(
-    tuner, bounds, y, config, seed, batch_fn, validation=None, end_of_epoch=None, verbose=0,
-    desc="Fine-tuning",
-):  # fmt: skip
+    tuner, bounds, y, context, batch_fn, validation=None, end_of_epoch=None, desc="Fine-tuning"
+):
     """Train for ``config.n_epochs`` epochs; ``batch_fn(x, labels, step)``
     updates the networks on one batch of ``tuner.inputs`` and returns its
     losses.
@@ -190,9 +189,11 @@ def run_epochs(
     y_pred)``), each epoch is scored on the inputs' validation images and the
     best epoch's F and C are kept (early stopping after
     ``config.n_iter_no_change`` epochs without improvement); without, the
-    last epoch's. Returns ``(history, checkpoint, epochs_run)``.
+    last epoch's. ``context`` (:class:`FitContext`): its config, its seed
+    (batch order and augmentation) and verbosity; the inputs' device. Returns
+    ``(history, checkpoint, epochs_run)``.
     """
-    cfg = config
+    cfg, seed, verbose = context.config, context.seed, context.verbose
     inputs, classifier = tuner.inputs, tuner.classifier
     device = inputs.device
     rng = make_generator(seed, "cpu")  # batch order and augmentation
@@ -293,7 +294,7 @@ def linear_probe(tuner, y, config, seed):
 
 
 def train_fine_tuning(
-    inputs, classifier, y, n_classes, config, seed, validation=None, verbose=0, sample_weight=None
+    inputs, classifier, y, n_classes, context, validation=None, sample_weight=None
 ):
     """Fine-tune F and C with the classification loss alone (no GAN).
 
@@ -305,15 +306,13 @@ def train_fine_tuning(
     ``sample_weight`` as for :func:`~.end_to_end.train_end_to_end`. Returns a
     :class:`TrainedEndToEnd` without G and D.
     """
-    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, config, 1, sample_weight)
+    tuner, bounds = make_tuner(inputs, classifier, y, n_classes, context.config, 1, sample_weight)
 
     def batch(x, labels, step):
         h, feature_loss = tuner.feature_step(x, labels)
         return {"feature_loss": feature_loss, "classifier_loss": tuner.classifier_step(h, labels)}
 
-    history, best, epochs = run_epochs(
-        tuner, bounds, y, config, seed, batch, validation, verbose=verbose, desc="Fine-tuning"
-    )
+    history, best, epochs = run_epochs(tuner, bounds, y, context, batch, validation)
     score = best.score if validation is not None else math.nan
     return TrainedEndToEnd(
         inputs.extractor, classifier, None, None, history.as_dict(), best.position, score, epochs

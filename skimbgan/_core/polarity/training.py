@@ -135,10 +135,7 @@ def train_polarity_gan(
     n_classes,
     anchor_rows,
     generation_counts,
-    config,
-    device,
-    seed,
-    verbose=0,
+    context,
     sample_weight=None,
 ):
     """Train G, D and C of Polarity-GAN (Algorithm 1).
@@ -157,10 +154,8 @@ def train_polarity_gan(
         it (the class deficit ``p_k - p_i`` of Algorithm 1, line 6) and labels
         for the generator update uniformly over the classes it makes positive
         (line 9).
-    config : PolarityGANConfig
-    device : torch.device
-    seed : int
-    verbose : int
+    context : FitContext
+        ``config`` a :class:`PolarityGANConfig`.
     sample_weight : Tensor (n_samples,) or None
         Positive weights of the rows. Every draw of real rows follows them:
         the critic's real samples (within their class), the classifier's
@@ -173,7 +168,7 @@ def train_polarity_gan(
     -------
     TrainedPolarityGAN
     """
-    cfg = config
+    cfg, device, seed, verbose = context.config, context.device, context.seed, context.verbose
     rng = make_generator(seed, device)
     X = X.to(device)
     y = y.to(device)
