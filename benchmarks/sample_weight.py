@@ -36,9 +36,13 @@ def noisy_data(seed, noise):
     from sklearn.datasets import make_classification
 
     X, y = make_classification(
-        n_samples=4000, n_features=10, n_informative=6, weights=[0.9], flip_y=0.0,
+        n_samples=4000,
+        n_features=10,
+        n_informative=6,
+        weights=[0.9],
+        flip_y=0.0,
         random_state=seed,
-    )  # fmt: skip
+    )
     X_train, y_train, X_test, y_test = X[:2000], y[:2000], X[2000:], y[2000:]
     rng = np.random.RandomState(seed)
     majority = np.flatnonzero(y_train == 0)

@@ -242,9 +242,11 @@ def chosen_lines(df):
         return []
     tuned = df[df.chosen.notna() & (df.chosen != "")]
     table = tuned.pivot_table(
-        index=["dataset", "method", "classifier"], columns="split", values="chosen",
+        index=["dataset", "method", "classifier"],
+        columns="split",
+        values="chosen",
         aggfunc="first",
-    )  # fmt: skip
+    )
     table.columns = [f"split {c}" for c in table.columns]
     return [
         "## Settings chosen by the tuned methods (per split of each data set)",

@@ -29,9 +29,13 @@ def _bootstrap_ci(diff, seed):
     if len(diff) < 2 or np.all(diff == diff[0]):
         return float(diff.mean()), float(diff.mean())
     result = bootstrap(
-        (diff,), np.mean, confidence_level=0.95, n_resamples=10_000,
-        method="percentile", random_state=seed,
-    )  # fmt: skip
+        (diff,),
+        np.mean,
+        confidence_level=0.95,
+        n_resamples=10_000,
+        method="percentile",
+        random_state=seed,
+    )
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 

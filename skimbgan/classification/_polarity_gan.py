@@ -442,9 +442,13 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         check_is_fitted(self, "classifier_")
         images = self._check_images(X, reset=False)
         logits = logits_of(
-            self.extractor_, self.classifier_, images, self.input_size_, self.device_,
+            self.extractor_,
+            self.classifier_,
+            images,
+            self.input_size_,
+            self.device_,
             self.batch_size_inference,
-        )  # fmt: skip
+        )
         self.extractor_.eval()
         return logits.double().cpu().numpy()
 

@@ -119,8 +119,9 @@ def train_end_to_end(
             refresh_anchors(generator, inputs.training_features(anchor_rows), gcfg.n_neighbors)
 
     def batch(x, labels, step):
-        values = gan_batch(tuner, generator, critic, opt_g, opt_d, x, labels, cfg, gan_rng,
-                           (deficit_p, uniform_p))  # fmt: skip
+        values = gan_batch(
+            tuner, generator, critic, opt_g, opt_d, x, labels, cfg, gan_rng, (deficit_p, uniform_p)
+        )
         if step % cfg.refresh_every == 0:
             refresh()
         return values
@@ -169,9 +170,14 @@ def gan_batch(tuner, generator, critic, opt_g, opt_d, x, labels, cfg, rng, label
         fake_labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
         anchor_rows = generator.sample_bases(fake_labels, rng)  # uniform, or by weight
         out = critic_step(
-            generator, critic, opt_d, generator.anchors[anchor_rows], fake_labels,
-            gcfg.gp_weight, rng,
-        )  # fmt: skip
+            generator,
+            critic,
+            opt_d,
+            generator.anchors[anchor_rows],
+            fake_labels,
+            gcfg.gp_weight,
+            rng,
+        )
         loss_c = tuner.classifier_step(
             torch.cat([real, out.fake]), torch.cat([labels, fake_labels])
         )
