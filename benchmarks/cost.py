@@ -91,7 +91,7 @@ def tables(with_images=True):
     if with_images:
         from skimbgan.datasets import load_fashion_mnist
 
-        from ._images import SUBSETS, subset_rows
+        from ._image_protocols import SUBSETS, subset_rows
 
         try:
             train = load_fashion_mnist("train")

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from ._images import EARLIER_DEFAULTS, signed, training_rows
+from ._image_protocols import EARLIER_DEFAULTS, signed, training_rows
 
 STAGE1 = {
     "balanced": dict(use_gan=False, balanced_sampling=True),

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from ._images import EARLIER_DEFAULTS, signed, training_rows
+from ._image_protocols import EARLIER_DEFAULTS, signed, training_rows
 
 PAPER = {"SMOTE-SVM": 0.69, "ResNet50": 0.81, "BAGAN": 0.85, "P-GAN": 0.90}
 EMBEDDING_METHODS = ["emb-lr", "emb-lr-balanced", "emb-smote-lr", "emb-polarity-lr"]

@@ -24,7 +24,7 @@ Methods: ``emb-lr-balanced`` (the frozen baseline; its fit time includes
 embedding the training images); ``PolarityGANClassifier`` with the settings
 of ``VARIANTS`` (``pgan*`` with the GAN, ``ft*`` the same without, the
 paired ablation) on top of the training of earlier releases
-(``_images.EARLIER_DEFAULTS``: the backbone trained whole at 64 px for
+(``_image_protocols.EARLIER_DEFAULTS``: the backbone trained whole at 64 px for
 8 epochs, one pass in random order); ``pgan-auto`` and ``ft-auto`` are the
 classifier's defaults today (``"auto"``: a frozen backbone below 5,000
 images, read without augmentation). The ``*-noaug`` variants are their
@@ -51,10 +51,10 @@ from pathlib import Path
 import numpy as np
 
 from ._harness import Report, parser
-from ._images import EARLIER_DEFAULTS, SUBSETS, signed, subset_rows
+from ._image_protocols import EARLIER_DEFAULTS, SUBSETS, signed, subset_rows
 
 # each variant starts from the training of earlier releases
-# (_images.EARLIER_DEFAULTS), except the *-auto ones: today's defaults
+# (_image_protocols.EARLIER_DEFAULTS), except the *-auto ones: today's defaults
 VARIANTS = {
     "pgan-auto": {},
     "ft-auto": dict(use_gan=False),

@@ -12,9 +12,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 
 from skimbgan.benchmark import _run
+from skimbgan.benchmark._effect_sizes import over_datasets, over_splits
 from skimbgan.benchmark._methods import parse_method, parse_methods
 from skimbgan.benchmark._report import references
-from skimbgan.benchmark._uncertainty import over_datasets, over_splits
 
 from .test_benchmark import csv_path, run_cli  # noqa: F401 - fixture and helper
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import TunedThresholdClassifierCV
 
-from skimbgan.benchmark import _data, _methods, _mixed, _run
+from skimbgan.benchmark import _data, _methods, _run
+from skimbgan.benchmark import _mixed_pipelines as _mixed
 from skimbgan.benchmark._cli import main
 from skimbgan.benchmark._methods import parse_method, parse_methods
 
@@ -93,7 +94,7 @@ def test_what_cannot_be_used_is_still_refused_all_at_once(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "feature columns without any value ['empty']" in err
     assert "1 infinite values in the feature columns ['b']" in err
-    from skimbgan.benchmark._tables import unusable_columns
+    from skimbgan.benchmark._mixed_data import unusable_columns
 
     assert "date, duration or complex feature columns ['when']" in unusable_columns(frame)[0]
 

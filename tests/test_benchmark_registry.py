@@ -201,7 +201,7 @@ def test_ctgan_runs_in_the_benchmark_with_a_threshold_and_tuned(tmp_path):
 
 @needs_ctgan
 def test_ctgan_on_a_mixed_table_resamples_the_raw_rows(tmp_path):
-    from skimbgan.benchmark._mixed import columns_of
+    from skimbgan.benchmark._mixed_pipelines import columns_of
 
     data = write(mixed_frame(), tmp_path / "m.csv")
     assert run(data, tmp_path / "out", TINY_SPEC, "lr,hgb") == 0

@@ -102,7 +102,7 @@ def test_polarity_small_variants_start_from_the_earlier_or_todays_defaults():
     """Published variants keep the training they were measured with when the
     classifier's defaults change; the *-auto ones are today's defaults."""
     from benchmarks import polarity_small as ps
-    from benchmarks._images import EARLIER_DEFAULTS
+    from benchmarks._image_protocols import EARLIER_DEFAULTS
     from skimbgan import PolarityGANClassifier
 
     assert ps.variant_params("pgan") == EARLIER_DEFAULTS

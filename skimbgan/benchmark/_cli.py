@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from . import _checks, _data, _methods, _mixed, _report, _run
+from . import _checks, _data, _methods, _mixed_pipelines, _report, _run
 
 DESCRIPTION = """\
 Compare ways of handling class imbalance (class weights, a tuned threshold,
@@ -288,8 +288,8 @@ def write_outputs(args, plan, rows, seconds, interrupted):
             f"{sklearn.__version__}, torch {torch.__version__}; GAN methods on {args.device}.",
         ]
     )
-    if any(_mixed.columns_of(d.X) is not None for d in datasets):
-        header += "\n" + _mixed.describe_pipelines()
+    if any(_mixed_pipelines.columns_of(d.X) is not None for d in datasets):
+        header += "\n" + _mixed_pipelines.describe_pipelines()
     if load_errors:
         header += "\n\nData sets skipped:\n\n" + "\n".join(
             f"- {name}: {error}" for name, error in load_errors

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._tables import MIXED_DEV, MIXED_PREFIX
+from ._mixed_data import MIXED_DEV, MIXED_PREFIX
 
 #: The ten KEEL data sets that methods and defaults are tuned on.
 DEV_SUBSET = [
@@ -59,7 +59,7 @@ class Dataset:
     """One binary data set: ``y`` is 1 for the minority class, 0 for the majority.
 
     ``X`` is a float64 array, or a DataFrame for a table with categorical
-    columns or missing values (:mod:`._tables`), which ``preparation``
+    columns or missing values (:mod:`._mixed_data`), which ``preparation``
     describes."""
 
     name: str
@@ -186,7 +186,7 @@ def load(name, target=None, cache_dir=None, categorical=()):
     if name.startswith(FMNIST_PREFIX):
         return load_fmnist(name, cache_dir)
     if name.startswith(MIXED_PREFIX):
-        from ._tables import load_keel_mixed
+        from ._mixed_data import load_keel_mixed
 
         X, y, preparation = load_keel_mixed(name)
         return Dataset(
@@ -217,7 +217,7 @@ def load_file(path, target, categorical=()):
     The smaller class of ``target`` is the minority; labels may be strings.
     Text, ``category`` and ``bool`` columns are categorical, and so are the
     columns named in ``categorical`` (numeric codes); missing values
-    are kept for the pipelines to impute (:func:`._tables.as_table`). Every
+    are kept for the pipelines to impute (:func:`._mixed_data.as_table`). Every
     problem of the file is reported at once, in one ValueError.
     """
     import pandas as pd
@@ -265,7 +265,7 @@ def load_file(path, target, categorical=()):
         )
     if problems:
         return _fail(path, problems)
-    from ._tables import as_table
+    from ._mixed_data import as_table
 
     X, preparation = as_table(frame, categorical)
     minority, majority = classes[np.argmin(counts)], classes[1 - np.argmin(counts)]
@@ -285,8 +285,8 @@ def load_file(path, target, categorical=()):
 def _feature_problems(frame):
     """What keeps the feature columns of ``frame`` from being used: columns of
     no kind the benchmark takes, columns without values, infinite numbers.
-    Categorical columns and missing values are fine (:mod:`._tables`)."""
-    from ._tables import is_categorical, unusable_columns
+    Categorical columns and missing values are fine (:mod:`._mixed_data`)."""
+    from ._mixed_data import is_categorical, unusable_columns
 
     problems = unusable_columns(frame)
     numeric = frame[[c for c in frame.columns if not is_categorical(frame[c])]]

@@ -112,8 +112,8 @@ class Method:
     ):
         """The estimator to fit on one training fold (``classifier_params``
         set parameters of the classifier; tuning's candidates do). ``columns``
-        (:class:`~._mixed.Columns`, from a DataFrame) says the table is not a
-        complete float matrix: see :mod:`._mixed`; None is the numeric table."""
+        (:class:`~._mixed_pipelines.Columns`, from a DataFrame) says the table is not a
+        complete float matrix: see :mod:`._mixed_pipelines`; None is the numeric table."""
         from imblearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
@@ -125,7 +125,7 @@ class Method:
             sampler = make_sampler(self.base, seed, self.params, device, cap, self, columns)
         mask = None
         if columns is not None and columns.mixed:
-            from ._mixed import steps
+            from ._mixed_pipelines import steps
 
             steps, mask = steps(self, classifier, columns, sampler)
         else:
@@ -185,12 +185,12 @@ def make_sampler(base, seed, params, device="cpu", cap=True, method=None, column
     :class:`NeighbourCappedSampler` (with ``cap="always"``, also when the
     count is set, as tuning's candidates set it). On a mixed table
     (``columns``), the registry's ``on_mixed`` may replace it (``smote`` is
-    SMOTENC, ``polarity`` takes the categorical columns: :mod:`._mixed`)."""
+    SMOTENC, ``polarity`` takes the categorical columns: :mod:`._mixed_pipelines`)."""
     entry = REGISTRY[base]
     module, name = entry.estimator
     extra = {}
     if columns is not None and columns.mixed:
-        from ._mixed import sampler_class, sampler_space
+        from ._mixed_pipelines import sampler_class, sampler_space
 
         space = sampler_space(method or Method(base, params=params))
         mixed = sampler_class(base, columns, params, space)

@@ -3,7 +3,7 @@
 An :class:`Entry` says what a method is (``--help``), what it builds (an
 estimator class by module and name, with the parameters the benchmark gives
 it), how ``--tune`` varies it (its own grid), what it becomes on a mixed table
-(:mod:`._mixed`), and which optional package it needs. Adding a method is
+(:mod:`._mixed_pipelines`), and which optional package it needs. Adding a method is
 adding an entry to :data:`REGISTRY`.
 
 The cache key of a run includes a hash of the source files of skimbgan that

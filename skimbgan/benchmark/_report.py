@@ -192,7 +192,7 @@ def paired_against(table, reference):
 def uncertainty_lines(sub, table, metric):
     """Effect sizes with their uncertainty against each reference: over the
     compared data sets, or over the splits when there is only one."""
-    from ._uncertainty import ROPE, over_datasets, over_splits, split_scores
+    from ._effect_sizes import ROPE, over_datasets, over_splits, split_scores
 
     kept = complete(table)
     lines = []

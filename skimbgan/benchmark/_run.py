@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._mixed import PIPELINE_VERSION, columns_of, rows
+from ._mixed_pipelines import PIPELINE_VERSION, columns_of, rows
 from ._registry import own_code, versions
 from ._threshold import UNTUNED_NOTE, untuned
 
@@ -141,7 +141,9 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
                             identity["search"] = "out-of-fold scores, one threshold refit"
                     if method.capped:  # runs made before the cap failed on small minorities
                         identity["neighbours"] = "capped at n_minority - 1"
-                    if hasattr(dataset.X, "dtypes"):  # not a float matrix: the pipelines of _mixed
+                    if hasattr(
+                        dataset.X, "dtypes"
+                    ):  # not a float matrix: the pipelines of _mixed_pipelines
                         identity["table"] = PIPELINE_VERSION
                     text = json.dumps(identity, sort_keys=True, default=str)
                     key = f"{dataset.name}-{split}-" + hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -10,7 +10,7 @@ from .._core.random import member_seeds
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
-from ..utils._random import named_seeds
+from ..utils._seeds import named_seeds
 from ..utils._validation import (
     check_binary_target,
     check_sample_weight,

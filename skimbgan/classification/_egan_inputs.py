@@ -13,7 +13,7 @@ from sklearn.utils.validation import validate_data
 
 from .._core.layers import check_hidden_dims
 from .._core.random import seeded
-from ..utils._images import check_image_input
+from ..utils._image_input import check_image_input
 from ..utils._scaling import scaling
 from ..utils._validation import check_labels
 from ._egan_networks import (

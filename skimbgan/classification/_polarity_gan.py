@@ -13,8 +13,8 @@ from .._core.polarity.fine_tuning import logits_of
 from .._core.polarity.inputs import extract
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
-from ..utils._images import check_image_input
-from ..utils._random import named_seeds
+from ..utils._image_input import check_image_input
+from ..utils._seeds import named_seeds
 from ..utils._validation import check_labels, check_sample_weight, weighted_rows
 from ._logits import LogitsMixin
 from ._polarity_recipe import (

@@ -11,9 +11,9 @@ from .._core.backbones import LITE0_NAME, build_seeded
 from .._core.images import embed
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
-from ..utils._images import to_channels_first
+from ..utils._image_input import to_channels_first
 from ..utils._params import BACKBONE, COMMON, MEMORY, positive_int
-from ..utils._random import one_seed
+from ..utils._seeds import one_seed
 
 
 def _embed_array(

@@ -15,7 +15,7 @@ from .._core.polarity.recombination import most_uncertain, normalise_weights, re
 from .._core.polarity.training import generate_weights, predict_proba
 from .._core.random import stream_seed
 from ..metrics import UNCERTAINTY_MEASURES
-from ..utils._random import one_seed
+from ..utils._seeds import one_seed
 from ._categories import draw_categories
 
 

@@ -20,8 +20,8 @@ from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
 from ..utils._docs import fill_doc
 from ..utils._params import COMMON, CONVEX_GAN
-from ..utils._random import named_seeds
 from ..utils._scaling import scaling
+from ..utils._seeds import named_seeds
 from ..utils._validation import (
     check_label_types,
     check_sample_weight,

@@ -2,7 +2,7 @@
 nominal attributes rebuilt as categorical columns.
 
 Either becomes a DataFrame with float64 numeric columns and ``category``
-columns of string categories (:mod:`._mixed` builds the pipelines for it);
+columns of string categories (:mod:`._mixed_pipelines` builds the pipelines for it);
 a complete numeric table stays a float64 array.
 """
 
@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from ._mixed import MISSING
+from ._mixed_pipelines import MISSING
 
 #: Names of the KEEL sets with nominal attributes in mixed form: ``mixed:car_good``.
 MIXED_PREFIX = "mixed:"
