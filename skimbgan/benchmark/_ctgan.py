@@ -23,6 +23,11 @@ from sklearn.utils.validation import validate_data
 
 #: The message when the optional package is missing.
 INSTALL = "CTGANSampler needs the ctgan package: pip install 'skimbgan[ctgan]'."
+#: What to do when CTGAN fails on the numbers it is given.
+SCALE = (
+    "CTGAN's per-column Gaussian mixtures need numbers of moderate magnitude: "
+    "standardise the numeric columns first (the benchmark's pipelines do)."
+)
 
 
 def _discrete_positions(X):
@@ -214,8 +219,14 @@ class CTGANSampler(BaseOverSampler):
             )
             synthesizer.set_device(torch.device(device))
             synthesizer.set_random_state(seed)
-            synthesizer.fit(rows, discrete_columns=discrete)
-            sampled = synthesizer.sample(n_new)[columns].to_numpy()
+            try:
+                synthesizer.fit(rows, discrete_columns=discrete)
+                sampled = synthesizer.sample(n_new)[columns].to_numpy()
+            except (ValueError, FloatingPointError) as exc:
+                raise ValueError(f"CTGAN could not model class {label!r}: {exc}. {SCALE}") from exc
+            numeric = [j for j in range(X.shape[1]) if j not in self.discrete_columns_]
+            if not np.isfinite(sampled[:, numeric].astype(float)).all():
+                raise ValueError(f"CTGAN sampled non-finite values for class {label!r}. {SCALE}")
             self.synthesizers_[label] = synthesizer
             new_X.append(sampled.astype(X.dtype))
             new_y.append(np.full(n_new, label, dtype=y.dtype))

@@ -125,10 +125,6 @@ def _always(params):
     return True
 
 
-def _ctgan_on_mixed(columns, params):
-    return None  # CTGAN models the categorical columns itself
-
-
 #: Under-sampling ensembles: sizes and the balance of their draws.
 _ENSEMBLE_GRID = (
     {"n_estimators": 10, "sampling_strategy": "auto"},
@@ -296,7 +292,7 @@ _ENTRIES = (
             {},
             {"epochs": 100, "generator_dim": (128, 128), "discriminator_dim": (128, 128)},
         ),
-        on_mixed=_ctgan_on_mixed,
+        # on a mixed table it keeps its own class: it models categories itself
         requires="ctgan",
         extra="ctgan",
     ),

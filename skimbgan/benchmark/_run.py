@@ -111,7 +111,8 @@ def make_tasks(datasets, methods, classifiers, folds, repeats, seed, device="cpu
 
     libraries = library_versions()
     bases = sorted({method.base for method in methods})
-    code = {base: code_fingerprint(own_code(base)) for base in bases if own_code(base)}
+    files = {base: own_code(base) for base in bases}
+    code = {base: code_fingerprint(paths) for base, paths in files.items() if paths}
     extra_versions = {base: versions(base) for base in bases}
     tasks, splits = [], {}
     for dataset in datasets:
