@@ -161,7 +161,15 @@ def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir
             offset=clf.offset_,
             cutoff=clf.cutoff_,
             fallback=FALLBACK,
+            closeness_weight=clf.closeness_weight_,
         )
+        if clf.closeness_weight_ > 0:
+            # the blend at other weights, from the same fit: ranking scores
+            parts = clf.score_components(X_score)
+            extra["blend"] = {
+                f"{w:g}": -((1 - w) * parts.discriminator + w * parts.closeness)
+                for w in BLEND_WEIGHTS
+            }
         return score, clf.predict(X_score) == 1, extra
     if method == "logreg-balanced":
         clf = logreg("balanced").fit(Z_train, y_train)
@@ -241,6 +249,24 @@ def variants(methods, egan_params):
     return out
 
 
+#: Weights of closeness at which an eGAN fit with ``closeness_weight > 0``
+#: is also ranked (``EGANClassifier.score_components``): its average
+#: precision at the training prevalence for each, from the same networks.
+BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
+
+
+def blend_metrics(y_test, blend, train_ratio):
+    """``{weight: average precision at the training prevalence}`` of each
+    blended score in ``blend``."""
+    from sklearn.metrics import average_precision_score
+
+    weight = np.where(y_test == 1, train_ratio * (y_test == 0).sum() / (y_test == 1).sum(), 1.0)
+    return {
+        w: float(average_precision_score(y_test, score, sample_weight=weight))
+        for w, score in blend.items()
+    }
+
+
 #: The rule of ``contamination="f1"`` without a validation part that
 #: cached rows were made with (the training prevalence's quantile).
 FALLBACK = "prevalence"
@@ -318,6 +344,10 @@ def run(
                                 **metrics(y_test, score, np.asarray(pred), n_minority / N_MAJORITY),
                                 **extra,
                             )
+                            if "blend" in extra:
+                                row["blend"] = blend_metrics(
+                                    y_test, extra["blend"], n_minority / N_MAJORITY
+                                )
                             if method.startswith("egan"):
                                 # the paper's cut-off (logit 0) on the same scores
                                 zero = metrics(y_test, score, score > 0, n_minority / N_MAJORITY)
@@ -345,7 +375,9 @@ def summarise(results, methods):
             metrics_shown.insert(1, "f1_balanced_at_zero")
         for metric in metrics_shown:
             grouped = part.groupby(["n_minority", "method"])[metric]
-            text = grouped.mean().round(3).astype(str) + " ± " + grouped.std().round(3).astype(str)
+            mean, std = grouped.mean().round(3), grouped.std().round(3)
+            # one value (a single seed): its mean alone
+            text = mean.astype(str).where(std.isna(), mean.astype(str) + " ± " + std.astype(str))
             table = text.unstack("n_minority").reindex(
                 [m for m in methods if m in set(part.method)]
             )
@@ -364,7 +396,30 @@ def summarise(results, methods):
         out.append("#### f1_balanced per pair (mean over seeds)\n")
         per_pair = part.groupby(["pair", "n_minority", "method"])["f1_balanced"].mean()
         out.append(per_pair.unstack("method").round(3).to_markdown() + "\n")
+        out.append(blend_table(part))
     return "\n".join(out)
+
+
+def blend_table(part):
+    """Average precision at the training prevalence of the eGAN fits with
+    closeness, ranked at each weight of closeness (mean over pairs and
+    seeds): the table the ``closeness_weight="auto"`` rule was chosen on."""
+    import pandas as pd
+
+    if "blend" not in part:
+        return ""
+    rows = [
+        dict(method=r.method, n_minority=r.n_minority, weight=float(w), ap=ap)
+        for r in part.itertuples()
+        if isinstance(r.blend, dict)
+        for w, ap in r.blend.items()
+    ]
+    if not rows:
+        return ""
+    table = pd.DataFrame(rows).groupby(["method", "n_minority", "weight"])["ap"].mean()
+    table = table.unstack("weight").round(3)
+    title = "#### ap_prevalence at each weight of closeness (same fits; mean over pairs and seeds)"
+    return f"{title}\n\n{table.to_markdown()}\n"
 
 
 def main(argv=None):

@@ -18,7 +18,13 @@ FAST = dict(
 )
 
 #: The paper's eGAN (every extension off): the contract tests' estimator.
-PAPER_EGAN = dict(minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1)
+PAPER_EGAN = dict(
+    minority_weight=0.0,
+    contamination=None,
+    learning_rate=1e-4,
+    n_estimators=1,
+    closeness_weight=0.0,
+)
 
 #: EGANClassifier on feature vectors, fast enough for contract tests: the
 #: paper's eGAN; tests of the extended defaults override these.

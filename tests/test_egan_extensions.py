@@ -254,7 +254,11 @@ def test_the_defaults_are_deterministic_keep_the_sign_convention_and_pickle(
 def test_paper_params_are_public_and_a_fresh_copy(binary_data):
     params = EGANClassifier.paper_params()
     assert params == dict(
-        minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1
+        minority_weight=0.0,
+        contamination=None,
+        learning_rate=1e-4,
+        n_estimators=1,
+        closeness_weight=0.0,
     )
     params["n_estimators"] = 7
     assert EGANClassifier.paper_params()["n_estimators"] == 1

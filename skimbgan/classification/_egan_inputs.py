@@ -4,8 +4,11 @@
 tests ``input_type`` itself, for what differs between the kinds: how inputs
 are checked, what ``"auto"`` resolves to, how the networks are built (and the
 features standardised), how many augmented copies of each minority image
-train, the frozen prefix's features, and the input tags.
+train, the frozen prefix's features, the embedding that closeness to the
+known minority is measured in, and the input tags.
 """
+
+import copy
 
 import numpy as np
 import torch
@@ -57,6 +60,8 @@ class FeatureInputs:
         model._unit, model._mean, model._scale = scaling(
             X[split.train_rows], train_weight, dtype=np.float64
         )
+        # closeness is measured in X's own geometry (one scale for all columns)
+        model._geometry = (model._scale * model._unit / model._unit.max()).astype(np.float32)
         widths = check_hidden_dims(model.hidden_dims)
         n_features = X.shape[1]
 
@@ -67,6 +72,18 @@ class FeatureInputs:
 
     def prefix(self, model, network, X, role):
         return torch.from_numpy(standardise(X, model._unit, model._mean, model._scale))
+
+    def embedder(self, discriminator):
+        """Closeness needs no network: it is measured on the features."""
+        return None
+
+    def embed(self, model, h):
+        """The features as given, up to one scale and shift for all columns
+        (so distances cannot overflow): standardising each column would
+        weigh every column alike, which on embeddings lets the many
+        low-variance dimensions drown the informative ones. Scale the
+        columns first when their units differ, as for any distance."""
+        return h.numpy() * model._geometry
 
     def tags(self, tags):
         return tags
@@ -123,6 +140,23 @@ class ImageInputs:
             model.batch_size_inference,
             model.verbose,
         )
+
+    def embedder(self, discriminator):
+        """A frozen copy of the discriminator's pretrained tail (it ends with
+        the global pooling), taken before training: prefix features -> the
+        backbone's pooled embedding, in which closeness is measured."""
+        tail = copy.deepcopy(discriminator.tail).eval()
+        for parameter in tail.parameters():
+            parameter.requires_grad_(False)
+        return tail
+
+    def embed(self, model, h):
+        device, batch = model.device_, model.batch_size_inference
+        with torch.no_grad():
+            parts = [model._embedder(chunk.to(device)).float().cpu() for chunk in h.split(batch)]
+        if not parts:
+            return np.empty((0, 0), dtype=np.float32)
+        return torch.cat(parts).flatten(1).numpy()
 
     def tags(self, tags):
         tags.input_tags.two_d_array = False

@@ -31,13 +31,20 @@ PARAMETER_CONSTRAINTS = {
     ],
     "n_estimators": [*positive_int(), StrOptions({"auto"})],
     "minority_augmentation": [Interval(numbers.Integral, 0, None, closed="left")],
+    "closeness_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
     "eval_every": positive_int(),
     "memory": MEMORY,
 }
 
 
 #: The paper's eGAN, every extension off.
-PAPER_PARAMS = dict(minority_weight=0.0, contamination=None, learning_rate=1e-4, n_estimators=1)
+PAPER_PARAMS = dict(
+    minority_weight=0.0,
+    contamination=None,
+    learning_rate=1e-4,
+    n_estimators=1,
+    closeness_weight=0.0,
+)
 
 
 def resolve_auto(model, inputs):

@@ -1,0 +1,142 @@
+"""Closeness to the known minority: EGANClassifier's score when the minority
+is a handful of samples.
+
+With two known minority images among thousands, what puts the unseen
+minority at the top of a ranking is closeness to those two, in an embedding
+where similar images are close; a discriminator trained on them has no such
+notion. The blended score mixes the two, each in units of its own spread over
+the training majority:
+
+    score = (1 - w) * (logit - centre_D) / scale_D + w * (closeness - centre_C) / scale_C
+
+where ``closeness = log d_min - log d_k`` (``d_min``: the distance to the
+nearest known minority sample, ``d_k``: the distance to the ``k``-th nearest
+training majority sample), high for the majority as the logit is. The weight
+``w = prior / (prior + n_minority)`` leans on closeness while the minority is
+a handful and on the discriminator as it grows (``closeness_weight="auto"``);
+``w = 0`` is the discriminator alone (the paper's score).
+"""
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+#: ``closeness_weight="auto"``: ``w = CLOSENESS_PRIOR / (CLOSENESS_PRIOR +
+#: n_minority)``, chosen on the development pairs of the eGAN image protocol
+#: (``benchmarks/egan.py``; see the user guide).
+CLOSENESS_PRIOR = 10.0
+
+#: The majority neighbour that closeness is measured against (``d_k``).
+N_NEIGHBOURS = 5
+
+#: Training majority rows that set the two scales (evenly spaced when there
+#: are more).
+MAX_REFERENCE_ROWS = 2000
+
+
+def closeness_weight(setting, n_minority):
+    """The blend's weight ``w`` for the ``closeness_weight`` parameter and
+    the number of known minority samples."""
+    if setting == "auto":
+        return CLOSENESS_PRIOR / (CLOSENESS_PRIOR + n_minority)
+    return float(setting)
+
+
+def spread(values, weight=None):
+    """``(centre, scale)`` of ``values``: the (weighted) median and the
+    interquartile range in units of a normal's standard deviation; the
+    scale falls back to the mean absolute deviation, then 1, where the
+    quartiles coincide."""
+    values = np.asarray(values, dtype=np.float64)
+    method = "linear" if weight is None else "inverted_cdf"  # numpy weighs only this one
+    q25, centre, q75 = np.quantile(values, [0.25, 0.5, 0.75], weights=weight, method=method)
+    scale = (q75 - q25) / 1.349
+    if not scale > 0:
+        scale = float(np.average(np.abs(values - centre), weights=weight))
+    if not scale > 0 or not np.isfinite(scale):
+        scale = 1.0
+    return float(centre), float(scale)
+
+
+#: Distances below this share of the majority's median ``d_k`` count as
+#: that share: a sample on top of a known one (distance 0, or the rounding
+#: error of a distance computed by dot products) scores as one very close to
+#: it, the same at every magnitude of the data.
+DISTANCE_FLOOR = 1e-2
+
+
+class Closeness:
+    """Closeness of embedded samples to the known minority.
+
+    Parameters
+    ----------
+    minority, majority : ndarray of shape (n, d)
+        Embeddings of the training minority and majority (rows of weight 0
+        already left out; weights do not enter the distances).
+    reference : ndarray of int
+        Rows of ``majority`` that set the distance floor and whose scores
+        (each leaving itself out) are :attr:`reference_scores`.
+    n_neighbors : int
+        ``k``: the majority neighbour measured against (at most the
+        majority's size minus one).
+    """
+
+    def __init__(self, minority, majority, reference, n_neighbors=N_NEIGHBOURS):
+        self.k = max(1, min(int(n_neighbors), majority.shape[0] - 1))
+        self._minority = NearestNeighbors(n_neighbors=1).fit(minority)
+        self._majority = NearestNeighbors(n_neighbors=self.k).fit(majority)
+        d_k = self._majority.kneighbors(majority[reference], self.k + 1)[0][:, -1]
+        median = float(np.median(d_k))
+        self.floor = DISTANCE_FLOOR * median if median > 0 else np.finfo(np.float64).tiny
+        d_min = self._minority.kneighbors(majority[reference], 1)[0][:, 0]
+        self.reference_scores = self._log_ratio(d_min, d_k)
+
+    def _log_ratio(self, d_min, d_k):
+        floor = self.floor
+        return np.log(np.maximum(d_min, floor)) - np.log(np.maximum(d_k, floor))
+
+    def score(self, embedding):
+        """``log d_min - log d_k`` per row (each distance at least
+        :data:`DISTANCE_FLOOR` times the majority's median ``d_k``): high
+        for the majority."""
+        if embedding.shape[0] == 0:
+            return np.empty(0)
+        d_min = self._minority.kneighbors(embedding, 1)[0][:, 0]
+        d_k = self._majority.kneighbors(embedding, self.k)[0][:, -1]
+        return self._log_ratio(d_min, d_k)
+
+
+def reference_rows(n, limit=MAX_REFERENCE_ROWS):
+    """Evenly spaced row indices, at most ``limit`` of ``n``."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.intp))
+
+
+class BlendedScore:
+    """The fitted blend of the discriminator's logit and closeness.
+
+    Parameters
+    ----------
+    weight : float
+        ``w`` in (0, 1].
+    closeness : Closeness
+    logit_spread, closeness_spread : (float, float)
+        ``(centre, scale)`` of each part over the training majority.
+    """
+
+    def __init__(self, weight, closeness, logit_spread, closeness_spread):
+        self.weight = float(weight)
+        self.closeness = closeness
+        self.logit_spread = logit_spread
+        self.closeness_spread = closeness_spread
+
+    def parts(self, logits, embedding):
+        """``(discriminator, closeness)``: each part in units of its spread
+        over the training majority (0 at its median)."""
+        (c_d, s_d), (c_c, s_c) = self.logit_spread, self.closeness_spread
+        near = self.closeness.score(embedding)
+        return (np.asarray(logits, dtype=np.float64) - c_d) / s_d, (near - c_c) / s_c
+
+    def __call__(self, logits, embedding):
+        discriminator, closeness = self.parts(logits, embedding)
+        return (1.0 - self.weight) * discriminator + self.weight * closeness

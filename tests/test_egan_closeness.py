@@ -1,0 +1,155 @@
+"""EGANClassifier's closeness to the known minority (``closeness_weight``)."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import average_precision_score
+
+from skimbgan import EGANClassifier
+from skimbgan.classification._egan_networks import standardise
+
+from .conftest import FAST_EGAN, TinyNet
+
+#: The fast contract settings with the closeness blend left to ``params``.
+FAST = {**FAST_EGAN, "random_state": 0}
+
+
+def few_shot_table(n_minority=2, seed=0):
+    """A minority that sits inside the majority's bulk (a novelty score
+    cannot find it) as a tight cluster: 600 majority rows, ``n_minority``
+    training minority rows; 300 + 30 test rows."""
+    rng = np.random.RandomState(seed)
+    centre = np.full(8, 0.5)
+
+    def draw(n_major, n_minor):
+        X = np.r_[rng.normal(size=(n_major, 8)), centre + 0.05 * rng.normal(size=(n_minor, 8))]
+        return X, np.r_[np.zeros(n_major, int), np.ones(n_minor, int)]
+
+    return draw(600, n_minority), draw(300, 30)
+
+
+def test_paper_params_switch_closeness_off():
+    assert EGANClassifier.paper_params()["closeness_weight"] == 0.0
+    assert EGANClassifier().closeness_weight == "auto"
+
+
+def test_weight_zero_is_the_logit_alone():
+    (X, y), _ = few_shot_table()
+    clf = EGANClassifier(**{**FAST, "closeness_weight": 0.0}).fit(X, y)
+    assert clf.closeness_weight_ == 0.0
+    with pytest.raises(ValueError, match="closeness_weight=0"):
+        clf.score_components(X)
+    # the logit itself, as the discriminator gives it
+    h = torch.from_numpy(standardise(X, clf._unit, clf._mean, clf._scale))
+    clf.discriminator_.eval()
+    with torch.no_grad():
+        logits = clf.discriminator_.from_prefix(h).double().numpy()
+    np.testing.assert_allclose(clf.score_samples(X), logits, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("n_minority", [2, 5, 40])
+def test_auto_weight_follows_the_known_minority(n_minority):
+    (X, y), _ = few_shot_table(n_minority)
+    # no validation part: every minority row is a known one
+    clf = EGANClassifier(**{**FAST, "closeness_weight": "auto", "validation_fraction": None})
+    clf.fit(X, y)
+    assert clf.closeness_weight_ == pytest.approx(10 / (10 + n_minority))
+
+
+def test_auto_weight_counts_the_training_part_only():
+    (X, y), _ = few_shot_table(40)
+    clf = EGANClassifier(**{**FAST, "closeness_weight": "auto", "validation_fraction": 0.25})
+    clf.fit(X, y)
+    # 10 of the 40 minority rows are held out to choose the checkpoint
+    assert clf.closeness_weight_ == pytest.approx(10 / (10 + 30))
+
+
+@pytest.mark.parametrize("weight", [0.3, 1.0])
+def test_score_is_the_blend_of_its_components(weight):
+    (X, y), (X_test, _) = few_shot_table(5)
+    clf = EGANClassifier(**{**FAST, "closeness_weight": weight}).fit(X, y)
+    assert clf.closeness_weight_ == weight
+    parts = clf.score_components(X_test)
+    assert set(parts) == {"discriminator", "closeness"}
+    expected = (1 - weight) * parts.discriminator + weight * parts.closeness
+    np.testing.assert_allclose(clf.score_samples(X_test), expected, rtol=1e-12)
+    # each part is in units of its spread over the training majority
+    majority = clf.score_components(X[y == 0])
+    assert abs(np.median(majority.discriminator)) < 0.3
+    assert abs(np.median(majority.closeness)) < 0.3
+    # the cut-off is on the blended score: predictions follow it
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.classes_[(clf.decision_function(X_test) > 0).astype(int)]
+    )
+
+
+def test_known_minority_rows_score_lowest_on_closeness():
+    (X, y), _ = few_shot_table(3)
+    clf = EGANClassifier(**{**FAST, "closeness_weight": 1.0, "validation_fraction": None})
+    scores = clf.fit(X, y).score_samples(X)
+    # a known minority sample is at distance 0 from itself
+    assert scores[y == 1].max() < scores[y == 0].min()
+
+
+def test_closeness_finds_a_few_shot_minority_the_discriminator_misses():
+    (X, y), (X_test, y_test) = few_shot_table(2)
+    ap = {}
+    for weight in (0.0, "auto"):
+        clf = EGANClassifier(**{**FAST, "closeness_weight": weight, "n_steps": 100}).fit(X, y)
+        ap[weight] = average_precision_score(y_test, -clf.score_samples(X_test))
+    # inside the majority's bulk, the two known rows are the only guide
+    assert ap[0.0] < 0.5
+    assert ap["auto"] > 0.9
+
+
+def test_closeness_with_images_uses_the_pretrained_embedding():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 120, size=(28, 12, 12)).astype(np.uint8)
+    X[24:] += 100
+    y = np.r_[np.zeros(24, int), np.ones(4, int)]
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        backbone = TinyNet()
+    clf = EGANClassifier(
+        input_type="images",
+        input_size=32,
+        n_steps=6,
+        batch_size=8,
+        latent_dim=8,
+        eval_every=2,
+        device="cpu",
+        random_state=0,
+        generator_backbone=backbone,
+        discriminator_backbone=backbone,
+        trainable_stages="all",
+        learning_rate=1e-2,
+        closeness_weight=0.5,
+    ).fit(X, y)
+    # the discriminator's backbone trained, the embedder kept its weights
+    trained = dict(clf.discriminator_.tail.named_parameters())
+    for name, parameter in clf._embedder.named_parameters():
+        assert not parameter.requires_grad
+        assert not torch.equal(parameter, trained[name])
+        assert torch.equal(parameter, dict(backbone.named_parameters())[name.split(".", 1)[-1]])
+    parts = clf.score_components(X)
+    np.testing.assert_allclose(
+        clf.score_samples(X), 0.5 * parts.discriminator + 0.5 * parts.closeness, rtol=1e-12
+    )
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(again.score_samples(X), clf.score_samples(X), rtol=1e-12)
+
+
+def test_bad_weights_are_refused():
+    (X, y), _ = few_shot_table()
+    for bad in (-0.1, 1.5, "near"):
+        with pytest.raises(ValueError, match="closeness_weight"):
+            EGANClassifier(**{**FAST, "closeness_weight": bad}).fit(X, y)
+
+
+def test_a_pickled_blend_scores_the_same():
+    (X, y), (X_test, _) = few_shot_table(5)
+    clf = EGANClassifier(**{**FAST, "closeness_weight": "auto"}).fit(X, y)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.score_samples(X_test), clf.score_samples(X_test))
