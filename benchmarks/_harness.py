@@ -129,6 +129,38 @@ def median(rows, key, **match):
     return statistics.median(values) if values else float("nan")
 
 
+def run_fits(tasks, store, cached_only=False, say=None, fresh=None):
+    """The engine of the scripts that fit many models: the row of each task,
+    read from ``store`` (a :class:`RowStore`) when it holds one, else fitted
+    and put there at once, so that an interrupted run resumes.
+
+    ``tasks``: ``(key, fit)`` pairs, ``fit()`` returning the task's row (a
+    dict that JSON can write). ``cached_only``: skip the tasks not cached
+    (the report of an unfinished run). ``say(row)``: a line printed after
+    each task. ``fresh(row)``: False for a cached row that must be fitted
+    again (one made by earlier code whose numbers are not today's). The
+    store is packed when the tasks end, also when they are interrupted.
+    Returns the rows, in the order of ``tasks``.
+    """
+    rows = []
+    try:
+        for key, fit in tasks:
+            row = store.get(key)
+            if row is not None and fresh is not None and not fresh(row):
+                row = None
+            if row is None:
+                if cached_only:
+                    continue
+                row = fit()
+                store.put(key, row)
+            rows.append(row)
+            if say is not None:
+                print(say(row), flush=True)
+    finally:
+        store.pack()
+    return rows
+
+
 class RowStore:
     """One result row per fit, kept in a folder as one packed file.
 

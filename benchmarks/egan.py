@@ -48,6 +48,7 @@ Per-fit results are cached under ``--cache-dir`` (or ``--rows-dir``), packed
 into one ``rows.jsonl.gz`` when the run ends: a re-run resumes.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -59,7 +60,7 @@ import numpy as np
 from skimbgan import EGANClassifier
 from skimbgan.datasets import FASHION_MNIST_CLASSES as LABELS
 
-from ._harness import Report, RowStore
+from ._harness import Report, RowStore, run_fits
 from ._harness import parser as make_parser
 
 #: The paper's eGAN (every extension off), from the public API.
@@ -299,65 +300,74 @@ def run(
     train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
     Z_all_train = embeddings(train.images, cache_dir)
     Z_all_test = embeddings(test.images, cache_dir)
-    results = []
-    store = RowStore(rows_dir or os.path.join(cache_dir, "egan"))
-    try:
+
+    def fit_row(method, params, where, rows, y_train, test):
+        """One fit's row; ``where``: (pair, n_minority, seed)."""
+        pair, n_minority, seed = where
+        X_test, Z_test, y_test = test
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            score, pred, extra = fit_score(
+                method,
+                train.images[rows],
+                Z_all_train[rows],
+                y_train,
+                X_test,
+                Z_test,
+                seed,
+                cache_dir,
+                params,
+            )
+        ratio = n_minority / N_MAJORITY
+        blend = extra.pop("blend", None)
+        row = dict(
+            method=method,
+            egan_params=json.dumps(params, sort_keys=True),
+            pair=f"{LABELS[pair[0]]} -> {LABELS[pair[1]]}",
+            development=pair in DEV_PAIRS,
+            n_minority=n_minority,
+            seed=seed,
+            seconds=time.perf_counter() - start,
+            **metrics(y_test, score, np.asarray(pred), ratio),
+            **extra,
+        )
+        if blend is not None:
+            row["blend"] = blend_metrics(y_test, blend, ratio)
+        if method.startswith("egan"):
+            # the paper's cut-off (logit 0) on the same scores
+            row["f1_balanced_at_zero"] = metrics(y_test, score, score > 0, ratio)["f1_balanced"]
+        return row
+
+    def tasks():
         for pair in pairs:
             test_rows = np.flatnonzero(np.isin(test.target, pair))
-            X_test, Z_test = test.images[test_rows], Z_all_test[test_rows]
             y_test = (test.target[test_rows] == pair[1]).astype(int)
+            test_data = (test.images[test_rows], Z_all_test[test_rows], y_test)
             for n_minority in settings:
                 for seed in range(seeds):
                     rows, y_train = training_rows(train.target, pair, n_minority, seed)
                     for method, params in variants(methods, egan_params):
                         key = row_key(method, pair, n_minority, seed, params)
-                        row = store.get(key)
-                        if row is not None and stale(row, params):
-                            row = None
-                        if row is not None:
-                            pass  # cached
-                        elif cached_only:
-                            continue
-                        else:
-                            start = time.perf_counter()
-                            with warnings.catch_warnings():
-                                warnings.simplefilter("ignore")
-                                score, pred, extra = fit_score(
-                                    method,
-                                    train.images[rows],
-                                    Z_all_train[rows],
-                                    y_train,
-                                    X_test,
-                                    Z_test,
-                                    seed,
-                                    cache_dir,
-                                    params,
-                                )
-                            row = dict(
-                                method=method,
-                                egan_params=json.dumps(params, sort_keys=True),
-                                pair=f"{LABELS[pair[0]]} -> {LABELS[pair[1]]}",
-                                development=pair in DEV_PAIRS,
-                                n_minority=n_minority,
-                                seed=seed,
-                                seconds=time.perf_counter() - start,
-                                **metrics(y_test, score, np.asarray(pred), n_minority / N_MAJORITY),
-                                **extra,
-                            )
-                            if "blend" in extra:
-                                row["blend"] = blend_metrics(
-                                    y_test, extra["blend"], n_minority / N_MAJORITY
-                                )
-                            if method.startswith("egan"):
-                                # the paper's cut-off (logit 0) on the same scores
-                                zero = metrics(y_test, score, score > 0, n_minority / N_MAJORITY)
-                                row["f1_balanced_at_zero"] = zero["f1_balanced"]
-                            store.put(key, row)
-                        results.append(dict(row, method=label(method, params)))
-                        print(key, {k: round(row[k], 3) for k in ("f1_balanced", "ap_prevalence")})
-    finally:
-        store.pack()  # also when interrupted: what finished is kept
-    return results
+                        where = (pair, n_minority, seed)
+                        yield (
+                            key,
+                            functools.partial(
+                                fit_row, method, params, where, rows, y_train, test_data
+                            ),
+                        )
+
+    found = run_fits(
+        tasks(),
+        RowStore(rows_dir or os.path.join(cache_dir, "egan")),
+        cached_only,
+        say=lambda row: (
+            f"{row['method']} {row['pair']} {row['n_minority']} {row['seed']}: "
+            f"f1_balanced {row['f1_balanced']:.3f}, ap_prevalence {row['ap_prevalence']:.3f}"
+        ),
+        fresh=lambda row: not stale(row, json.loads(row["egan_params"])),
+    )
+    return [dict(row, method=label(row["method"], json.loads(row["egan_params"]))) for row in found]
 
 
 def summarise(results, methods):

@@ -30,7 +30,9 @@ cross-entropy, the usual first stage of decoupled training).
     python -m benchmarks.polarity_decoupled --seeds 3 --epochs 3 \\
         --out benchmarks/results/polarity-decoupled-3ep.md
 
-Stage-1 features and each head's result are cached under ``--cache-dir``.
+Stage-1 features are cached under ``--cache-dir``; each head's row under
+``--rows-dir`` (default ``--cache-dir``/rows), packed into one
+``rows.jsonl.gz`` when the run ends: a re-run resumes.
 Needs Debian's dataset-fashion-mnist package.
 """
 
@@ -41,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._harness import Report, parser
+from ._harness import Report, RowStore, parser, run_fits
 from ._image_protocols import EARLIER_DEFAULTS, signed, training_rows
 
 STAGE1 = {
@@ -231,6 +233,9 @@ def main(argv=None):
     p.add_argument("--heads", nargs="+", choices=HEADS, default=HEADS)
     p.add_argument("--device", default="cpu")
     p.add_argument("--cache-dir", default="benchmarks/results/cache/polarity_decoupled")
+    p.add_argument(
+        "--rows-dir", default=None, help="where each fit's row is kept (default CACHE_DIR/rows)"
+    )
     args = p.parse_args(argv)
     report = Report("polarity_decoupled", argv, args.out)
 
@@ -239,20 +244,22 @@ def main(argv=None):
     train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
     data = (train.images, train.target, test.images, test.target)
     cache = Path(args.cache_dir)
-    results = []
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        for head in args.heads:
-            path = cache / (
-                f"head-{head}-{args.stage1}-{seed}-{args.input_size}px-{args.epochs}ep.json"
-            )
-            if path.is_file():
-                result = json.loads(path.read_text())
-            else:
-                result = run_head(head, seed, data, args, cache)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(result))
-            results.append(result)
-            print(f"{head} seed {seed}: macro F1 {result['macro_f1']:.3f}", flush=True)
+
+    def fit(head, seed):
+        return lambda: run_head(head, seed, data, args, cache)
+
+    tasks = [
+        (f"head-{head}-{args.stage1}-{seed}-{args.input_size}px-{args.epochs}ep", fit(head, seed))
+        for seed in range(args.first_seed, args.first_seed + args.seeds)
+        for head in args.heads
+    ]
+    # the rows in a folder of their own: the cache folder also holds the
+    # first stage's models and their descriptions
+    results = run_fits(
+        tasks,
+        RowStore(args.rows_dir or str(cache / "rows")),
+        say=lambda r: f"{r['head']} seed {r['seed']}: macro F1 {r['macro_f1']:.3f}",
+    )
     settings, body = tables(results, args)
     report.write(settings, body, device=args.device, rows=results)
 

@@ -28,19 +28,20 @@ of the training subset; test images are used only to score the final model.
     python -m benchmarks.polarity_images --seeds 3 --epochs 8 \\
         --out benchmarks/results/polarity-images.md
 
-Per-fit results are cached under ``--cache-dir``: a re-run resumes, and runs
-with other ``--methods`` share the cache. Needs Debian's
+Per-fit rows are kept under ``--rows-dir`` (default ``--cache-dir``/rows),
+packed into one ``rows.jsonl.gz`` when the run ends: a re-run resumes, and
+runs with other ``--methods`` share them. Needs Debian's
 dataset-fashion-mnist package.
 """
 
-import json
+import os
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ._harness import Report, parser
+from ._harness import Report, RowStore, parser, run_fits
 from ._image_protocols import EARLIER_DEFAULTS, signed, training_rows
 
 PAPER = {"SMOTE-SVM": 0.69, "ResNet50": 0.81, "BAGAN": 0.85, "P-GAN": 0.90}
@@ -141,9 +142,10 @@ def run_one(method, seed, data, args):
     )
 
 
-def cache_path(cache_dir, method, seed, args):
+def row_key(method, seed, args):
+    """The key of one fit's row in the run's :class:`RowStore`."""
     tag = "" if method in EMBEDDING_METHODS else f"-{args.epochs}ep"
-    return Path(cache_dir) / f"{method}-{seed}-{args.input_size}px{tag}.json"
+    return f"{method}-{seed}-{args.input_size}px{tag}"
 
 
 def tables(results, args):
@@ -229,6 +231,9 @@ def main(argv=None):
     parser_.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
     parser_.add_argument("--device", default="cpu")
     parser_.add_argument("--cache-dir", default="benchmarks/results/cache/polarity_images")
+    parser_.add_argument(
+        "--rows-dir", default=None, help="where each fit's row is kept (default CACHE_DIR/rows)"
+    )
     args = parser_.parse_args(argv)
     report = Report("polarity_images", argv, args.out)
 
@@ -239,22 +244,23 @@ def main(argv=None):
     if any(m in EMBEDDING_METHODS for m in args.methods):
         emb_test = embed_all(test.images, args.input_size, args.cache_dir, "test")
     data = (train.images, train.target, test.images, test.target, emb_test)
-    results = []
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        for method in args.methods:
-            path = cache_path(args.cache_dir, method, seed, args)
-            if path.is_file():
-                result = json.loads(path.read_text())
-            else:
-                result = run_one(method, seed, data, args)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(result))
-            results.append(result)
-            print(
-                f"{method} seed {seed}: macro F1 {result['macro_f1']:.3f}, "
-                f"fit {result['fit_seconds'] / 60:.1f} min",
-                flush=True,
-            )
+
+    def fit(method, seed):
+        return lambda: run_one(method, seed, data, args)
+
+    tasks = [
+        (row_key(method, seed, args), fit(method, seed))
+        for seed in range(args.first_seed, args.first_seed + args.seeds)
+        for method in args.methods
+    ]
+    results = run_fits(
+        tasks,
+        RowStore(args.rows_dir or os.path.join(args.cache_dir, "rows")),
+        say=lambda r: (
+            f"{r['method']} seed {r['seed']}: macro F1 {r['macro_f1']:.3f}, "
+            f"fit {r['fit_seconds'] / 60:.1f} min"
+        ),
+    )
     settings, body = tables(results, args)
     report.write(settings, body, device=args.device)
 

@@ -39,18 +39,19 @@ per fit.
     python -m benchmarks.polarity_small --seeds 3 \\
         --out benchmarks/results/polarity-small.md
 
-Per-fit results are cached under ``--cache-dir``. Needs Debian's
+Per-fit rows are kept under ``--rows-dir`` (default ``--cache-dir``/rows),
+packed into one ``rows.jsonl.gz`` when the run ends: a re-run resumes.
+Needs Debian's
 dataset-fashion-mnist package.
 """
 
-import json
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ._harness import Report, parser
+from ._harness import Report, RowStore, parser, run_fits
 from ._image_protocols import EARLIER_DEFAULTS, SUBSETS, signed, subset_rows
 
 # each variant starts from the training of earlier releases
@@ -267,6 +268,9 @@ def main(argv=None):
     p.add_argument("--device", default="cpu")
     p.add_argument("--cache-dir", default="benchmarks/results/cache/polarity_small")
     p.add_argument(
+        "--rows-dir", default=None, help="where each fit's row is kept (default CACHE_DIR/rows)"
+    )
+    p.add_argument(
         "--cached-only", action="store_true", help="report the cached fits only, fit nothing"
     )
     args = p.parse_args(argv)
@@ -277,25 +281,25 @@ def main(argv=None):
     train, test = load_fashion_mnist("train"), load_fashion_mnist("test")
     data = (train.images, train.target, test.images, test.target)
     cache = Path(args.cache_dir)
-    results = []
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        for subset in args.subsets:
-            for method in args.methods:
-                path = cache / f"{method}-{subset}-{seed}-dev{DEV_PER_CLASS}.json"
-                if path.is_file():
-                    result = json.loads(path.read_text())
-                elif args.cached_only:
-                    continue
-                else:
-                    result = run_one(method, subset, seed, data, args, cache)
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(json.dumps(result))
-                results.append(result)
-                print(
-                    f"{method} {subset} seed {seed}: macro F1 {result['macro_f1']:.3f}, "
-                    f"fit {result['fit_seconds']:.0f} s",
-                    flush=True,
-                )
+
+    def fit(method, subset, seed):
+        return lambda: run_one(method, subset, seed, data, args, cache)
+
+    tasks = [
+        (f"{method}-{subset}-{seed}-dev{DEV_PER_CLASS}", fit(method, subset, seed))
+        for seed in range(args.first_seed, args.first_seed + args.seeds)
+        for subset in args.subsets
+        for method in args.methods
+    ]
+    results = run_fits(
+        tasks,
+        RowStore(args.rows_dir or str(cache / "rows")),
+        cached_only=args.cached_only,
+        say=lambda r: (
+            f"{r['method']} {r['subset']} seed {r['seed']}: macro F1 {r['macro_f1']:.3f}, "
+            f"fit {r['fit_seconds']:.0f} s"
+        ),
+    )
     settings, body = tables(results)
     report.write(settings, body, device=args.device, rows=results)
 

@@ -449,9 +449,11 @@ default="efficientnet_lite0"
     # --- scores and predictions ------------------------------------------------
 
     def score_samples(self, X):
-        """The discriminator's logit, blended with closeness to the known
-        minority when ``closeness_weight_ > 0``: higher means more like the
-        majority.
+        """The score: higher means more like the majority.
+
+        The discriminator's logit, blended with closeness to the known
+        minority when ``closeness_weight_ > 0`` (see
+        :meth:`score_components`).
 
         Parameters
         ----------
