@@ -320,3 +320,38 @@ def test_a_row_store_packs_its_rows_into_one_file_and_reads_both(tmp_path):
     RowStore(str(tmp_path / "same")).put("b", {"f1": 0.25})
     RowStore(str(tmp_path / "same")).pack()
     assert (tmp_path / "same" / "rows.jsonl.gz").read_bytes() == packed
+
+
+def test_the_fit_engine_resumes_skips_refits_stale_rows_and_packs_when_interrupted(tmp_path):
+    from benchmarks._harness import RowStore, run_fits
+
+    fitted = []
+
+    def task(key, value):
+        def fit():
+            fitted.append(key)
+            return {"key": key, "value": value}
+
+        return key, fit
+
+    store = RowStore(str(tmp_path / "rows"))
+    rows = run_fits([task("a", 1), task("b", 2)], store, say=lambda r: f"fitted {r['key']}")
+    assert [r["value"] for r in rows] == [1, 2] and fitted == ["a", "b"]
+    assert sorted(p.name for p in (tmp_path / "rows").iterdir()) == ["rows.jsonl.gz"]
+    # a re-run reads what is stored; cached_only skips the rest
+    fitted.clear()
+    again = RowStore(str(tmp_path / "rows"))
+    rows = run_fits([task("a", 9), task("c", 3)], again, cached_only=True)
+    assert rows == [{"key": "a", "value": 1}] and fitted == []
+    # a stale row is fitted again
+    rows = run_fits([task("a", 9)], again, fresh=lambda r: r["value"] != 1)
+    assert rows == [{"key": "a", "value": 9}] and fitted == ["a"]
+
+    # an interrupted run keeps what it finished, packed
+    def broken():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_fits([task("d", 4), ("e", broken)], RowStore(str(tmp_path / "cut")))
+    assert RowStore(str(tmp_path / "cut")).get("d") == {"key": "d", "value": 4}
+    assert sorted(p.name for p in (tmp_path / "cut").iterdir()) == ["rows.jsonl.gz"]
