@@ -50,20 +50,47 @@ def test_weight_zero_is_the_logit_alone():
 
 
 @pytest.mark.parametrize("n_minority", [2, 5, 40])
-def test_auto_weight_follows_the_known_minority(n_minority):
+def test_auto_weight_without_validation_follows_the_known_minority(n_minority):
     (X, y), _ = few_shot_table(n_minority)
     # no validation part: every minority row is a known one
     clf = EGANClassifier(**{**FAST, "closeness_weight": "auto", "validation_fraction": None})
     clf.fit(X, y)
-    assert clf.closeness_weight_ == pytest.approx(10 / (10 + n_minority))
+    assert clf.closeness_weight_ == pytest.approx(100 / (100 + n_minority))
 
 
-def test_auto_weight_counts_the_training_part_only():
+def test_auto_weight_is_chosen_on_the_validation_part():
+    from skimbgan.classification._closeness import CANDIDATE_WEIGHTS
+
     (X, y), _ = few_shot_table(40)
     clf = EGANClassifier(**{**FAST, "closeness_weight": "auto", "validation_fraction": 0.25})
     clf.fit(X, y)
-    # 10 of the 40 minority rows are held out to choose the checkpoint
-    assert clf.closeness_weight_ == pytest.approx(10 / (10 + 30))
+    assert clf.closeness_weight_ in CANDIDATE_WEIGHTS
+    # the minority sits inside the majority's bulk as a tight cluster:
+    # closeness finds the 10 held-out rows, the discriminator alone does not
+    assert clf.closeness_weight_ >= 0.5
+    # a given weight is kept as it is
+    fixed = EGANClassifier(**{**FAST, "closeness_weight": 0.25, "validation_fraction": 0.25})
+    assert fixed.fit(X, y).closeness_weight_ == 0.25
+
+
+def test_choice_prefers_the_prior_among_ties():
+    from skimbgan.classification._closeness import CANDIDATE_WEIGHTS, choose_weight
+
+    is_minority = np.r_[np.zeros(20, bool), np.ones(3, bool)]
+    # both parts rank the minority first: every weight is as good
+    part = np.where(is_minority, -5.0, np.linspace(0, 1, 23))
+    assert choose_weight((part, part), is_minority, None, 0.83) == 0.8
+    # closeness ranks the minority last: the weights whose blend still
+    # ranks it first tie, and the one nearest the prior is the largest
+    against = np.linspace(-1, 1, 23)
+    perfect = [
+        w
+        for w in CANDIDATE_WEIGHTS
+        if ((1 - w) * part + w * against)[is_minority].max()
+        < ((1 - w) * part + w * against)[~is_minority].min()
+    ]
+    assert 0.0 in perfect and 1.0 not in perfect
+    assert choose_weight((part, against), is_minority, None, 0.83) == max(perfect)
 
 
 @pytest.mark.parametrize("weight", [0.3, 1.0])

@@ -12,18 +12,21 @@ the training majority:
 where ``closeness = log d_min - log d_k`` (``d_min``: the distance to the
 nearest known minority sample, ``d_k``: the distance to the ``k``-th nearest
 training majority sample), high for the majority as the logit is. The weight
-``w = prior / (prior + n_minority)`` leans on closeness while the minority is
-a handful and on the discriminator as it grows (``closeness_weight="auto"``);
-``w = 0`` is the discriminator alone (the paper's score).
+``closeness_weight="auto"`` chooses ``w`` from :data:`CANDIDATE_WEIGHTS` by
+average precision on the validation part when there is one (enough minority
+to hold some out); without one, ``w = prior / (prior + n_minority)``, which
+leans on closeness while the minority is a handful and on the discriminator
+as it grows (the prior is the input kind's, chosen on the development pairs
+of the eGAN image protocol). ``w = 0`` is the discriminator alone (the
+paper's score).
 """
 
 import numpy as np
+from sklearn.metrics import average_precision_score
 from sklearn.neighbors import NearestNeighbors
 
-#: ``closeness_weight="auto"``: ``w = CLOSENESS_PRIOR / (CLOSENESS_PRIOR +
-#: n_minority)``, chosen on the development pairs of the eGAN image protocol
-#: (``benchmarks/egan.py``; see the user guide).
-CLOSENESS_PRIOR = 10.0
+#: The weights ``closeness_weight="auto"`` chooses among on a validation part.
+CANDIDATE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 #: The majority neighbour that closeness is measured against (``d_k``).
 N_NEIGHBOURS = 5
@@ -33,12 +36,30 @@ N_NEIGHBOURS = 5
 MAX_REFERENCE_ROWS = 2000
 
 
-def closeness_weight(setting, n_minority):
-    """The blend's weight ``w`` for the ``closeness_weight`` parameter and
-    the number of known minority samples."""
+def closeness_weight(setting, n_minority, prior):
+    """The blend's weight ``w`` for the ``closeness_weight`` parameter, the
+    number of known minority samples and the input kind's ``prior`` (before
+    any choice on a validation part)."""
     if setting == "auto":
-        return CLOSENESS_PRIOR / (CLOSENESS_PRIOR + n_minority)
+        return prior / (prior + n_minority)
     return float(setting)
+
+
+def choose_weight(parts, is_minority, sample_weight, prior_weight):
+    """The weight of :data:`CANDIDATE_WEIGHTS` whose blend of ``parts``
+    (``(discriminator, closeness)`` of validation samples) ranks their
+    minority best (average precision, weighted by ``sample_weight``); among
+    ties, the one nearest ``prior_weight``."""
+    discriminator, closeness = parts
+    scores = [
+        average_precision_score(
+            is_minority, -((1 - w) * discriminator + w * closeness), sample_weight=sample_weight
+        )
+        for w in CANDIDATE_WEIGHTS
+    ]
+    best = max(scores)
+    tied = [w for w, score in zip(CANDIDATE_WEIGHTS, scores, strict=True) if score >= best - 1e-12]
+    return min(tied, key=lambda w: abs(w - prior_weight))
 
 
 def spread(values, weight=None):
