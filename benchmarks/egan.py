@@ -429,7 +429,42 @@ def blend_table(part):
     table = pd.DataFrame(rows).groupby(["method", "n_minority", "weight"])["ap"].mean()
     table = table.unstack("weight").round(3)
     title = "#### ap_prevalence at each weight of closeness (same fits; mean over pairs and seeds)"
-    return f"{title}\n\n{table.to_markdown()}\n"
+    text = f"{title}\n\n{table.to_markdown()}\n"
+    # without a validation part (fewer than 15 minority images), "auto" is
+    # w = p / (p + n): the same fits ranked at each prior p, interpolated
+    # linearly between the weights above
+    few = [
+        dict(
+            method=r.method,
+            n_minority=r.n_minority,
+            prior=p,
+            ap=float(
+                np.interp(
+                    p / (p + r.n_minority),
+                    [float(w) for w in r.blend],
+                    list(r.blend.values()),
+                )
+            ),
+        )
+        for r in part.itertuples()
+        if isinstance(r.blend, dict) and r.n_minority < FEW_SHOT
+        for p in PRIORS
+    ]
+    if few:
+        prior = pd.DataFrame(few).groupby(["method", "n_minority", "prior"])["ap"].mean()
+        title = (
+            "#### ap_prevalence at the weight p / (p + n) of each prior p (settings without a "
+            "validation part; interpolated between the weights above)"
+        )
+        text += f"\n{title}\n\n{prior.unstack('prior').round(3).to_markdown()}\n"
+    return text
+
+
+#: Priors ``p`` of the rule ``w = p / (p + n)`` shown in the report.
+PRIORS = (2, 5, 10, 20, 50, 100, 200, 500)
+#: Below this many minority images the eGAN has no validation part (20% of
+#: them is fewer than 3): ``closeness_weight="auto"`` is the prior rule.
+FEW_SHOT = 15
 
 
 def main(argv=None):

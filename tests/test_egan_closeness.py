@@ -55,7 +55,7 @@ def test_auto_weight_without_validation_follows_the_known_minority(n_minority):
     # no validation part: every minority row is a known one
     clf = EGANClassifier(**{**FAST, "closeness_weight": "auto", "validation_fraction": None})
     clf.fit(X, y)
-    assert clf.closeness_weight_ == pytest.approx(100 / (100 + n_minority))
+    assert clf.closeness_weight_ == pytest.approx(50 / (50 + n_minority))
 
 
 def test_auto_weight_is_chosen_on_the_validation_part():

@@ -147,8 +147,8 @@ default="efficientnet_lite0"
         chosen among 0, 0.1, ..., 0.9, 0.95 and 1 by the minority's average
         precision on the validation part when there is one (see
         ``validation_fraction``); without one, ``w = p / (p + n)`` for ``n``
-        training minority samples, with ``p`` = 100 for features and 20 for
-        images (0.98 and 0.91 at 2 samples, 0.95 and 0.8 at 5), chosen on
+        training minority samples, with ``p`` = 50 for features and 10 for
+        images (0.96 and 0.83 at 2 samples, 0.91 and 0.67 at 5), chosen on
         the development pairs of the paper's image protocol. 0 is the
         paper's score, the logit alone.
         The value used is ``closeness_weight_``.
