@@ -180,3 +180,19 @@ def test_a_pickled_blend_scores_the_same():
     clf = EGANClassifier(**{**FAST, "closeness_weight": "auto"}).fit(X, y)
     again = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(again.score_samples(X_test), clf.score_samples(X_test))
+
+
+@pytest.mark.parametrize("n_majority", [1, 2, 3])
+def test_a_majority_of_a_few_rows_still_gets_a_closeness(n_majority):
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.normal(size=(n_majority, 3)), rng.normal(size=(6, 3)) + 3]
+    y = np.r_[np.zeros(n_majority, int), np.ones(6, int)]
+    # (a held-out cut-off needs two majority rows: a clear error of its own)
+    for contamination in ("f1", None) if n_majority > 1 else (None,):
+        clf = EGANClassifier(
+            **{**FAST, "closeness_weight": 0.5, "contamination": contamination},
+            minority_class=1,
+            validation_fraction=None,
+        ).fit(X, y)
+        assert np.isfinite(clf.score_samples(X)).all()
+        assert np.isfinite(clf.score_components(X).closeness).all()

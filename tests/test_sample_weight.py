@@ -269,7 +269,9 @@ def test_egan_weights_move_scores_like_copies(table):
     those rows more majority-like against the rest of the majority, as five
     copies of them do; mean over four seeds of the gap between their mean
     logit and the other majority rows' (measured: without weights -0.24,
-    with weights -0.10, with copies -0.07)."""
+    with weights -0.10, with copies -0.07). The discriminator's logit alone
+    (``closeness_weight=0``): distances to the known minority are not
+    weighted."""
     X, y = table
     majority = np.flatnonzero(y == 0)
     heavy = majority[X[majority, 0] > np.quantile(X[majority, 0], 0.8)]
@@ -280,7 +282,7 @@ def test_egan_weights_move_scores_like_copies(table):
     gaps = []
     for seed in range(4):
         params = dict(n_steps=300, hidden_dims=(16,), random_state=seed, validation_fraction=None)
-        params.update(n_estimators=1, contamination=None)
+        params.update(n_estimators=1, contamination=None, closeness_weight=0.0)
         fits = [
             small_egan(**params).fit(X, y),
             small_egan(**params).fit(X, y, sample_weight=weight),

@@ -102,10 +102,12 @@ class Closeness:
     """
 
     def __init__(self, minority, majority, reference, n_neighbors=N_NEIGHBOURS):
-        self.k = max(1, min(int(n_neighbors), majority.shape[0] - 1))
+        n_majority = majority.shape[0]
+        self.k = max(1, min(int(n_neighbors), n_majority - 1))
         self._minority = NearestNeighbors(n_neighbors=1).fit(minority)
         self._majority = NearestNeighbors(n_neighbors=self.k).fit(majority)
-        d_k = self._majority.kneighbors(majority[reference], self.k + 1)[0][:, -1]
+        # each reference row leaves itself out (a lone majority row cannot)
+        d_k = self._majority.kneighbors(majority[reference], min(self.k + 1, n_majority))[0][:, -1]
         median = float(np.median(d_k))
         self.floor = DISTANCE_FLOOR * median if median > 0 else np.finfo(np.float64).tiny
         d_min = self._minority.kneighbors(majority[reference], 1)[0][:, 0]
