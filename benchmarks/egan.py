@@ -463,8 +463,8 @@ def blend_table(part):
 #: Priors ``p`` of the rule ``w = p / (p + n)`` shown in the report.
 PRIORS = (2, 5, 10, 20, 50, 100, 200, 500)
 #: Below this many minority images the eGAN has no validation part (20% of
-#: them is fewer than 3): ``closeness_weight="auto"`` is the prior rule.
-FEW_SHOT = 15
+#: them rounds to fewer than 3): ``closeness_weight="auto"`` is the prior rule.
+FEW_SHOT = 13
 
 
 def main(argv=None):

@@ -196,3 +196,19 @@ def test_a_majority_of_a_few_rows_still_gets_a_closeness(n_majority):
         ).fit(X, y)
         assert np.isfinite(clf.score_samples(X)).all()
         assert np.isfinite(clf.score_components(X).closeness).all()
+
+
+def test_threshold_wrappers_work_on_the_blended_score():
+    from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
+
+    (X, y), (X_test, _) = few_shot_table(40)
+    clf = EGANClassifier(**{**FAST, "closeness_weight": "auto"}).fit(X, y)
+    assert clf.closeness_weight_ > 0
+    # threshold 0 on decision_function is the classifier's own prediction
+    fixed = FixedThresholdClassifier(clf, threshold=0.0, response_method="decision_function")
+    np.testing.assert_array_equal(fixed.fit(X, y).predict(X_test), clf.predict(X_test))
+    tuned = TunedThresholdClassifierCV(
+        EGANClassifier(**{**FAST, "closeness_weight": "auto"}), scoring="f1", cv=3
+    ).fit(X, y)
+    assert set(np.unique(tuned.predict(X_test))) <= {0, 1}
+    assert np.isfinite(tuned.best_threshold_)
