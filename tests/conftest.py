@@ -4,7 +4,7 @@ import torch
 from sklearn.datasets import load_wine, make_classification
 from torch import nn
 
-from skimbgan import PolarityGANSampler
+from skimbgan import EGANClassifier, PolarityGANSampler
 
 #: Settings that make a fit take well under a second: tests check contracts,
 #: benchmarks check quality.
@@ -18,13 +18,7 @@ FAST = dict(
 )
 
 #: The paper's eGAN (every extension off): the contract tests' estimator.
-PAPER_EGAN = dict(
-    minority_weight=0.0,
-    contamination=None,
-    learning_rate=1e-4,
-    n_estimators=1,
-    closeness_weight=0.0,
-)
+PAPER_EGAN = EGANClassifier.paper_params()
 
 #: EGANClassifier on feature vectors, fast enough for contract tests: the
 #: paper's eGAN; tests of the extended defaults override these.

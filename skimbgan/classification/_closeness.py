@@ -24,6 +24,10 @@ paper's score).
 import numpy as np
 from sklearn.metrics import average_precision_score
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import Bunch
+from sklearn.utils.validation import check_is_fitted
+
+from .._core.egan import batched_logits
 
 #: The weights ``closeness_weight="auto"`` chooses among on a validation part.
 CANDIDATE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
@@ -163,3 +167,81 @@ class BlendedScore:
     def __call__(self, logits, embedding):
         discriminator, closeness = self.parts(logits, embedding)
         return (1.0 - self.weight) * discriminator + self.weight * closeness
+
+
+class ClosenessMixin:
+    """EGANClassifier's side of the blend: fitting it after training, and the
+    parts of a score (``score_components``)."""
+
+    def _fit_blend(self, data, split, discriminator, val_weight):
+        """The fitted :class:`BlendedScore`: closeness to the training
+        minority, and both parts' spreads over the training majority; with
+        ``closeness_weight="auto"`` and a validation part, the weight chosen
+        on it."""
+        minority = data.minority_real
+        if minority is None:
+            minority = self._prefix(discriminator, split.X_minor, role=1)
+        majority = self._inputs.embed(self, data.majority)
+        rows = reference_rows(majority.shape[0])
+        closeness = Closeness(self._inputs.embed(self, minority), majority, rows)
+        weights = None if split.weights is None else split.weights["majority"][rows]
+        logits = batched_logits(self.discriminator_, data.majority[rows].to(self.device_))
+        blend = BlendedScore(
+            self.closeness_weight_,
+            closeness,
+            spread(logits.double().cpu().numpy(), weights),
+            spread(closeness.reference_scores, weights),
+        )
+        if self.closeness_weight == "auto" and data.validation is not None:
+            h_val, val_is_minority = data.validation
+            logits = batched_logits(self.discriminator_, h_val.to(self.device_))
+            parts = blend.parts(logits.double().cpu().numpy(), self._inputs.embed(self, h_val))
+            blend.weight = choose_weight(parts, val_is_minority, val_weight, blend.weight)
+        return blend
+
+    def score_components(self, X):
+        """The two parts of the blended score, each in units of its spread
+        over the training majority (0 at the majority's median, higher more
+        like the majority).
+
+        ``score_samples(X)`` is ``(1 - closeness_weight_) * discriminator +
+        closeness_weight_ * closeness``. The parts say why a sample scored
+        low: the discriminator found it unlike the majority, or it lies close
+        to a known minority sample. Other weights can be tried on them
+        without refitting (``closeness_weight=0`` ranks as ``discriminator``
+        alone).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or images
+            Data of the kind the classifier was fitted on.
+
+        Returns
+        -------
+        components : :class:`~sklearn.utils.Bunch`
+            ``discriminator`` and ``closeness``, ndarrays of shape
+            (n_samples,).
+
+        Raises
+        ------
+        ValueError
+            When the classifier was fitted with ``closeness_weight_ == 0``:
+            its score is the logit alone and no closeness was fitted.
+        """
+        check_is_fitted(self, "discriminator_")
+        if getattr(self, "_blend", None) is None:
+            raise ValueError(
+                "This EGANClassifier was fitted with closeness_weight=0: its score is the "
+                "discriminator's logit alone (score_samples). Fit it with closeness_weight > 0 "
+                "or 'auto' to get the closeness component."
+            )
+        logits, embedding = self._logits_and_embedding(self._check_X(X, reset=False))
+        discriminator, closeness = self._blend.parts(logits, embedding)
+        return Bunch(discriminator=discriminator, closeness=closeness)
+
+    def _logits_and_embedding(self, X):
+        h = self._prefix(self.discriminator_, X, role=1)
+        logits = batched_logits(self.discriminator_, h.to(self.device_)).double().cpu().numpy()
+        if getattr(self, "_blend", None) is None:
+            return logits, None
+        return logits, self._inputs.embed(self, h)

@@ -2,11 +2,10 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
 from .._core.backbones import LITE0_NAME
-from .._core.egan import EGANConfig, batched_logits
+from .._core.egan import EGANConfig
 from .._core.random import member_seeds
 from ..utils._config import core_config
 from ..utils._device import FittedNetworksMixin, resolve_device
@@ -18,14 +17,7 @@ from ..utils._validation import (
     check_validation_data,
     weighted_rows,
 )
-from ._closeness import (
-    BlendedScore,
-    Closeness,
-    choose_weight,
-    closeness_weight,
-    reference_rows,
-    spread,
-)
+from ._closeness import ClosenessMixin, closeness_weight
 from ._egan_inputs import EGANInputsMixin
 from ._egan_members import MemberRun, combine_members, prefix_data, train_members
 from ._egan_params import PAPER_PARAMS, PARAMETER_CONSTRAINTS, resolve_auto
@@ -35,7 +27,12 @@ from ._score_threshold import ScoreThresholdMixin, cutoff
 
 @fill_doc
 class EGANClassifier(
-    EGANInputsMixin, ScoreThresholdMixin, FittedNetworksMixin, ClassifierMixin, BaseEstimator
+    EGANInputsMixin,
+    ClosenessMixin,
+    ScoreThresholdMixin,
+    FittedNetworksMixin,
+    ClassifierMixin,
+    BaseEstimator,
 ):
     """Binary classifier of eGAN: a discriminator scores how majority-like a sample is.
 
@@ -444,32 +441,6 @@ default="efficientnet_lite0"
         )
         return self
 
-    def _fit_blend(self, data, split, discriminator, val_weight):
-        """The fitted :class:`BlendedScore`: closeness to the training
-        minority, and both parts' spreads over the training majority; with
-        ``closeness_weight="auto"`` and a validation part, the weight chosen
-        on it."""
-        minority = data.minority_real
-        if minority is None:
-            minority = self._prefix(discriminator, split.X_minor, role=1)
-        majority = self._inputs.embed(self, data.majority)
-        rows = reference_rows(majority.shape[0])
-        closeness = Closeness(self._inputs.embed(self, minority), majority, rows)
-        weights = None if split.weights is None else split.weights["majority"][rows]
-        logits = batched_logits(self.discriminator_, data.majority[rows].to(self.device_))
-        blend = BlendedScore(
-            self.closeness_weight_,
-            closeness,
-            spread(logits.double().cpu().numpy(), weights),
-            spread(closeness.reference_scores, weights),
-        )
-        if self.closeness_weight == "auto" and data.validation is not None:
-            h_val, val_is_minority = data.validation
-            logits = batched_logits(self.discriminator_, h_val.to(self.device_))
-            parts = blend.parts(logits.double().cpu().numpy(), self._inputs.embed(self, h_val))
-            blend.weight = choose_weight(parts, val_is_minority, val_weight, blend.weight)
-        return blend
-
     # --- scores and predictions ------------------------------------------------
 
     def score_samples(self, X):
@@ -491,53 +462,6 @@ default="efficientnet_lite0"
         """
         check_is_fitted(self, "discriminator_")
         return self._score_checked(self._check_X(X, reset=False))
-
-    def score_components(self, X):
-        """The two parts of the blended score, each in units of its spread
-        over the training majority (0 at the majority's median, higher more
-        like the majority).
-
-        ``score_samples(X)`` is ``(1 - closeness_weight_) * discriminator +
-        closeness_weight_ * closeness``. The parts say why a sample scored
-        low: the discriminator found it unlike the majority, or it lies close
-        to a known minority sample. Other weights can be tried on them
-        without refitting (``closeness_weight=0`` ranks as ``discriminator``
-        alone).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or images
-            Data of the kind the classifier was fitted on.
-
-        Returns
-        -------
-        components : :class:`~sklearn.utils.Bunch`
-            ``discriminator`` and ``closeness``, ndarrays of shape
-            (n_samples,).
-
-        Raises
-        ------
-        ValueError
-            When the classifier was fitted with ``closeness_weight_ == 0``:
-            its score is the logit alone and no closeness was fitted.
-        """
-        check_is_fitted(self, "discriminator_")
-        if getattr(self, "_blend", None) is None:
-            raise ValueError(
-                "This EGANClassifier was fitted with closeness_weight=0: its score is the "
-                "discriminator's logit alone (score_samples). Fit it with closeness_weight > 0 "
-                "or 'auto' to get the closeness component."
-            )
-        logits, embedding = self._logits_and_embedding(self._check_X(X, reset=False))
-        discriminator, closeness = self._blend.parts(logits, embedding)
-        return Bunch(discriminator=discriminator, closeness=closeness)
-
-    def _logits_and_embedding(self, X):
-        h = self._prefix(self.discriminator_, X, role=1)
-        logits = batched_logits(self.discriminator_, h.to(self.device_)).double().cpu().numpy()
-        if getattr(self, "_blend", None) is None:
-            return logits, None
-        return logits, self._inputs.embed(self, h)
 
     def _score_checked(self, X):
         """``score_samples`` of an ``X`` already checked (the fit's own calls
