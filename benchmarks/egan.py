@@ -165,12 +165,9 @@ def fit_score(method, X_train, Z_train, y_train, X_test, Z_test, seed, cache_dir
             closeness_weight=clf.closeness_weight_,
         )
         if clf.closeness_weight_ > 0:
-            # the blend at other weights, from the same fit: ranking scores
+            # the blend at other weights (and bounds), from the same fit
             parts = clf.score_components(X_score)
-            extra["blend"] = {
-                f"{w:g}": -((1 - w) * parts.discriminator + w * parts.closeness)
-                for w in BLEND_WEIGHTS
-            }
+            extra["parts"] = (parts.discriminator, parts.closeness)
         return score, clf.predict(X_score) == 1, extra
     if method == "logreg-balanced":
         clf = logreg("balanced").fit(Z_train, y_train)
@@ -256,6 +253,17 @@ def variants(methods, egan_params):
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 
+def blends(discriminator, closeness, weights=BLEND_WEIGHTS, bound=None):
+    """``{weight: minority score}`` of the blend of the two parts at each
+    weight of closeness; ``bound``: the discriminator's part clipped to
+    ``[-bound, bound]`` first."""
+    discriminator = np.asarray(discriminator, dtype=np.float64)
+    if bound is not None:
+        discriminator = np.clip(discriminator, -bound, bound)
+    closeness = np.asarray(closeness, dtype=np.float64)
+    return {f"{w:g}": -((1 - w) * discriminator + w * closeness) for w in weights}
+
+
 def blend_metrics(y_test, blend, train_ratio):
     """``{weight: average precision at the training prevalence}`` of each
     blended score in ``blend``."""
@@ -320,7 +328,7 @@ def run(
                 params,
             )
         ratio = n_minority / N_MAJORITY
-        blend = extra.pop("blend", None)
+        parts = extra.pop("parts", None)
         row = dict(
             method=method,
             egan_params=json.dumps(params, sort_keys=True),
@@ -332,8 +340,10 @@ def run(
             **metrics(y_test, score, np.asarray(pred), ratio),
             **extra,
         )
-        if blend is not None:
-            row["blend"] = blend_metrics(y_test, blend, ratio)
+        if parts is not None:
+            row["blend"] = blend_metrics(y_test, blends(*parts), ratio)
+            # the test set's parts (rounded), to rank other blends later
+            row["parts"] = [np.round(part, 3).tolist() for part in parts]
         if method.startswith("egan"):
             # the paper's cut-off (logit 0) on the same scores
             row["f1_balanced_at_zero"] = metrics(y_test, score, score > 0, ratio)["f1_balanced"]
@@ -407,7 +417,72 @@ def summarise(results, methods):
         per_pair = part.groupby(["pair", "n_minority", "method"])["f1_balanced"].mean()
         out.append(per_pair.unstack("method").round(3).to_markdown() + "\n")
         out.append(blend_table(part))
+        out.append(bound_table(part))
     return "\n".join(out)
+
+
+#: Bounds on the discriminator's part tried in :func:`bound_table` (None:
+#: unbounded, today's blend).
+BOUNDS = (None, 6.0, 4.0, 3.0, 2.0)
+
+
+def test_labels(pair_name):
+    """y of the test rows of a pair named ``"A -> B"`` (1: minority), in the
+    order the fits scored them."""
+    from skimbgan.datasets import load_fashion_mnist
+
+    majority, minority = (LABELS.index(name) for name in pair_name.split(" -> "))
+    target = load_fashion_mnist("test").target
+    target = target[np.isin(target, (majority, minority))]
+    return (target == minority).astype(int)
+
+
+def bound_table(part):
+    """Average precision at the training prevalence of the eGAN fits whose
+    test parts were kept, with the discriminator's part bounded (each of
+    :data:`BOUNDS`): at each weight of closeness, and at the weight
+    ``p / (p + n)`` of each prior ``p`` in the settings without a
+    validation part (mean over pairs and seeds)."""
+    import pandas as pd
+
+    if "parts" not in part:
+        return ""
+    kept = [r for r in part.itertuples() if isinstance(r.parts, list)]
+    if not kept:
+        return ""
+    labels = {name: test_labels(name) for name in {r.pair for r in kept}}
+    at_weight, at_prior = [], []
+    for r in kept:
+        y = labels[r.pair]
+        ratio = r.n_minority / N_MAJORITY
+        priors = PRIORS if r.n_minority < FEW_SHOT else ()
+        weights = BLEND_WEIGHTS + tuple(p / (p + r.n_minority) for p in priors)
+        for bound in BOUNDS:
+            aps = blend_metrics(y, blends(*r.parts, weights, bound), ratio)
+            name = "none" if bound is None else f"{bound:g}"
+            key = dict(method=r.method, n_minority=r.n_minority, bound=name)
+            at_weight += [dict(key, weight=w, ap=aps[f"{w:g}"]) for w in BLEND_WEIGHTS]
+            at_prior += [dict(key, prior=p, ap=aps[f"{p / (p + r.n_minority):g}"]) for p in priors]
+    index = ["method", "n_minority", "bound"]
+    names = ["none" if b is None else f"{b:g}" for b in BOUNDS]
+    at_weight, at_prior = pd.DataFrame(at_weight), pd.DataFrame(at_prior)
+    for frame in (at_weight, at_prior):
+        if not frame.empty:  # the bounds in the order of BOUNDS
+            frame["bound"] = pd.Categorical(frame["bound"], names, ordered=True)
+    table = at_weight.groupby([*index, "weight"], observed=True)["ap"].mean()
+    text = (
+        "#### ap_prevalence with the discriminator's part bounded, at each weight of closeness "
+        f"(same fits; mean over pairs and seeds; {len(kept)} fits)\n\n"
+        f"{table.unstack('weight').round(3).to_markdown()}\n"
+    )
+    if not at_prior.empty:
+        table = at_prior.groupby([*index, "prior"], observed=True)["ap"].mean()
+        text += (
+            "\n#### ap_prevalence with the discriminator's part bounded, at the weight "
+            "p / (p + n) of each prior p (settings without a validation part)\n\n"
+            f"{table.unstack('prior').round(3).to_markdown()}\n"
+        )
+    return text
 
 
 def blend_table(part):
@@ -523,7 +598,9 @@ def main(argv=None):
         "on top (others default)."
     )
     names = [label(method, params) for method, params in variants(args.methods, egan_params)]
-    report.write(settings, summarise(results, names), rows=results)
+    # the test parts stay in the packed rows, out of the CSV
+    rows = [{k: v for k, v in row.items() if k != "parts"} for row in results]
+    report.write(settings, summarise(results, names), rows=rows)
 
 
 if __name__ == "__main__":

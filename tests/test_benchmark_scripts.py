@@ -355,3 +355,46 @@ def test_the_fit_engine_resumes_skips_refits_stale_rows_and_packs_when_interrupt
         run_fits([task("d", 4), ("e", broken)], RowStore(str(tmp_path / "cut")))
     assert RowStore(str(tmp_path / "cut")).get("d") == {"key": "d", "value": 4}
     assert sorted(p.name for p in (tmp_path / "cut").iterdir()) == ["rows.jsonl.gz"]
+
+
+def test_egan_script_ranks_kept_parts_with_the_discriminator_bounded(monkeypatch):
+    import numpy as np
+
+    from benchmarks import egan
+
+    # the minority (y = 1) lies close to the known minority (closeness low),
+    # but one majority row has a far-out discriminator part
+    y = np.array([1, 1, 0, 0, 0, 0])
+    discriminator = [-1.0, -1.0, -30.0, 0.0, 0.5, 1.0]
+    closeness = [-3.0, -2.5, 0.0, 0.5, 0.0, 1.0]
+    monkeypatch.setattr(egan, "test_labels", lambda pair: y)
+    row = dict(
+        method="egan-features",
+        pair="x -> y",
+        development=True,
+        n_minority=2,
+        seed=0,
+        parts=[discriminator, closeness],
+    )
+    import pandas as pd
+
+    text = egan.bound_table(pd.DataFrame([row]))
+    at_weight = text.split("at each weight")[1].split("####")[0]
+    lines = {
+        line.split("'")[-2]: [cell.strip() for cell in line.split("|")[2:-1]]
+        for line in at_weight.splitlines()
+        if line.startswith("| (")
+    }
+    assert list(lines) == ["none", "6", "4", "3", "2"]
+    # at w = 0.5: unbounded, the far-out majority row ranks first; bounded at
+    # 2, both minority rows rank first (average precision 1)
+    unbounded, bounded = (
+        egan.blends(discriminator, closeness, (0.5,)),
+        egan.blends(discriminator, closeness, (0.5,), bound=2.0),
+    )
+    assert np.argmax(unbounded["0.5"]) == 2 and set(np.argsort(bounded["0.5"])[-2:]) == {0, 1}
+    half = egan.BLEND_WEIGHTS.index(0.5)
+    assert float(lines["2"][half]) == 1.0 and float(lines["none"][half]) < 0.01
+    assert "each prior p" in text
+    # rows without kept parts give no table
+    assert egan.bound_table(pd.DataFrame([dict(row, parts=None)])) == ""
