@@ -226,6 +226,9 @@ class RowStore:
         loose = sorted(n for n in os.listdir(self.folder) if n.endswith(".json"))
         if not loose:
             return
+        # read the packed file afresh: another process (a --cached-only
+        # report, say) may have packed rows since this one first read it
+        self._packed = None
         rows = dict(self.packed())
         for name in loose:
             with open(os.path.join(self.folder, name)) as f:

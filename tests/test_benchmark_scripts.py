@@ -322,6 +322,21 @@ def test_a_row_store_packs_its_rows_into_one_file_and_reads_both(tmp_path):
     assert (tmp_path / "same" / "rows.jsonl.gz").read_bytes() == packed
 
 
+def test_two_processes_packing_one_row_store_keep_every_row(tmp_path):
+    from benchmarks._harness import RowStore
+
+    folder = str(tmp_path / "rows")
+    running, report = RowStore(folder), RowStore(folder)
+    running.put("a", {"f1": 0.5})
+    assert running.get("z") is None  # the running one has read the packed file
+    # a report of the unfinished run packs the loose rows meanwhile
+    assert report.get("a") == {"f1": 0.5}
+    report.pack()
+    running.put("b", {"f1": 0.25})
+    running.pack()
+    assert [RowStore(folder).get(k) for k in "ab"] == [{"f1": 0.5}, {"f1": 0.25}]
+
+
 def test_the_fit_engine_resumes_skips_refits_stale_rows_and_packs_when_interrupted(tmp_path):
     from benchmarks._harness import RowStore, run_fits
 
