@@ -256,12 +256,12 @@ BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 def blends(discriminator, closeness, weights=BLEND_WEIGHTS, bound=None):
     """``{weight: minority score}`` of the blend of the two parts at each
     weight of closeness; ``bound``: the discriminator's part clipped to
-    ``[-bound, bound]`` first."""
-    discriminator = np.asarray(discriminator, dtype=np.float64)
-    if bound is not None:
-        discriminator = np.clip(discriminator, -bound, bound)
+    ``[-bound, bound]`` in the blends with closeness (as EGANClassifier
+    does; the weight 0 is the logit alone)."""
+    raw = np.asarray(discriminator, dtype=np.float64)
+    bounded = raw if bound is None else np.clip(raw, -bound, bound)
     closeness = np.asarray(closeness, dtype=np.float64)
-    return {f"{w:g}": -((1 - w) * discriminator + w * closeness) for w in weights}
+    return {f"{w:g}": -((1 - w) * (bounded if w > 0 else raw) + w * closeness) for w in weights}
 
 
 def blend_metrics(y_test, blend, train_ratio):

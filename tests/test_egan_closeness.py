@@ -212,3 +212,45 @@ def test_threshold_wrappers_work_on_the_blended_score():
     ).fit(X, y)
     assert set(np.unique(tuned.predict(X_test))) <= {0, 1}
     assert np.isfinite(tuned.best_threshold_)
+
+
+def test_the_discriminator_part_is_bounded_in_blends():
+    from skimbgan.classification._closeness import DISCRIMINATOR_BOUND
+
+    (X, y), (X_test, _) = few_shot_table(5)
+    clf = EGANClassifier(**{**FAST, "closeness_weight": 0.3}).fit(X, y)
+    # far from anything seen in training, the logit runs off; its part stops
+    # at the bound, and the score is still the blend of the parts
+    X_far = np.r_[X_test, 40 * X_test[:20], -40 * X_test[:20]]
+    parts = clf.score_components(X_far)
+    assert np.abs(parts.discriminator).max() == pytest.approx(DISCRIMINATOR_BOUND)
+    bound = f"[-{DISCRIMINATOR_BOUND:g}, {DISCRIMINATOR_BOUND:g}]"  # as the docs say
+    assert bound in EGANClassifier.__doc__ and bound in EGANClassifier.score_components.__doc__
+    raw = clf._blend.parts(*clf._logits_and_embedding(X_far), bounded=False)[0]
+    assert np.abs(raw).max() > DISCRIMINATOR_BOUND
+    bounded = raw.clip(-DISCRIMINATOR_BOUND, DISCRIMINATOR_BOUND)
+    np.testing.assert_allclose(bounded, parts.discriminator)
+    expected = 0.7 * parts.discriminator + 0.3 * parts.closeness
+    np.testing.assert_allclose(clf.score_samples(X_far), expected, rtol=1e-12)
+
+
+def test_the_choice_bounds_the_discriminator_except_at_weight_zero():
+    from skimbgan.classification._closeness import choose_weight
+
+    is_minority = np.r_[np.zeros(20, bool), np.ones(3, bool)]
+    # closeness ranks the minority first; the discriminator does too, but
+    # calls one majority sample far more minority-like than anything
+    closeness = np.where(is_minority, -3.0, np.linspace(0, 1, 23))
+    discriminator = np.where(is_minority, -2.0, np.linspace(0, 1, 23))
+    discriminator[0] = -60.0
+    # unbounded, only closeness alone ranks the minority first; bounded at
+    # 3, every blend with closeness does, and the prior's weight wins the tie
+    assert choose_weight((discriminator, closeness), is_minority, None, 0.5) == 1.0
+    assert choose_weight((discriminator, closeness), is_minority, None, 0.5, bound=3.0) == 0.5
+    # the weight 0 is the logit alone, not clipped: here only it ranks the
+    # minority (-10) before a majority outlier (-5), which clipping at 3
+    # would tie; closeness ranks the minority last
+    discriminator = np.where(is_minority, -10.0, np.linspace(0, 1, 23))
+    discriminator[0] = -5.0
+    closeness = np.where(is_minority, 5.0, np.linspace(0, 1, 23))
+    assert choose_weight((discriminator, closeness), is_minority, None, 0.5, bound=3.0) == 0.0

@@ -7,11 +7,13 @@ where similar images are close; a discriminator trained on them has no such
 notion. The blended score mixes the two, each in units of its own spread over
 the training majority:
 
-    score = (1 - w) * (logit - centre_D) / scale_D + w * (closeness - centre_C) / scale_C
+    score = (1 - w) * clip((logit - centre_D) / scale_D, -B, B)
+            + w * (closeness - centre_C) / scale_C
 
 where ``closeness = log d_min - log d_k`` (``d_min``: the distance to the
 nearest known minority sample, ``d_k``: the distance to the ``k``-th nearest
-training majority sample), high for the majority as the logit is. The weight
+training majority sample), high for the majority as the logit is, and ``B`` is
+:data:`DISCRIMINATOR_BOUND`. The weight
 ``closeness_weight="auto"`` chooses ``w`` from :data:`CANDIDATE_WEIGHTS` by
 average precision on the validation part when there is one (enough minority
 to hold some out); without one, ``w = prior / (prior + n_minority)``, which
@@ -49,15 +51,20 @@ def closeness_weight(setting, n_minority, prior):
     return float(setting)
 
 
-def choose_weight(parts, is_minority, sample_weight, prior_weight):
+def choose_weight(parts, is_minority, sample_weight, prior_weight, bound=None):
     """The weight of :data:`CANDIDATE_WEIGHTS` whose blend of ``parts``
-    (``(discriminator, closeness)`` of validation samples) ranks their
-    minority best (average precision, weighted by ``sample_weight``); among
-    ties, the one nearest ``prior_weight``."""
+    (``(discriminator, closeness)`` of validation samples, the
+    discriminator's part not clipped) ranks their minority best (average
+    precision, weighted by ``sample_weight``); among ties, the one nearest
+    ``prior_weight``. Blends with closeness clip the discriminator's part to
+    ``[-bound, bound]``; the weight 0 is the logit alone, unclipped."""
     discriminator, closeness = parts
+    bounded = discriminator if bound is None else np.clip(discriminator, -bound, bound)
     scores = [
         average_precision_score(
-            is_minority, -((1 - w) * discriminator + w * closeness), sample_weight=sample_weight
+            is_minority,
+            -((1 - w) * (bounded if w > 0 else discriminator) + w * closeness),
+            sample_weight=sample_weight,
         )
         for w in CANDIDATE_WEIGHTS
     ]
@@ -80,6 +87,17 @@ def spread(values, weight=None):
     if not scale > 0 or not np.isfinite(scale):
         scale = 1.0
     return float(centre), float(scale)
+
+
+#: In a blend with closeness, the discriminator's part counts at most this
+#: many spreads from the training majority's median. Its logit on data unlike
+#: anything it was trained on runs far beyond the training majority's range
+#: (it is a learnt function extrapolating), where closeness, a log-ratio of
+#: distances, does not: unbounded, a few unusual majority samples outrank the
+#: minority at any weight short of 1. Chosen on the development pairs from
+#: {none, 6, 4, 3, 2}: the largest bound that gains in feature mode, and one
+#: that leaves image mode's blends as they were.
+DISCRIMINATOR_BOUND = 6.0
 
 
 #: Distances below this share of the majority's median ``d_k`` count as
@@ -149,20 +167,28 @@ class BlendedScore:
     closeness : Closeness
     logit_spread, closeness_spread : (float, float)
         ``(centre, scale)`` of each part over the training majority.
+    bound : float or None
+        The discriminator's part is clipped to ``[-bound, bound]`` (None:
+        not clipped).
     """
 
-    def __init__(self, weight, closeness, logit_spread, closeness_spread):
+    def __init__(self, weight, closeness, logit_spread, closeness_spread, bound=None):
         self.weight = float(weight)
         self.closeness = closeness
         self.logit_spread = logit_spread
         self.closeness_spread = closeness_spread
+        self.bound = bound
 
-    def parts(self, logits, embedding):
+    def parts(self, logits, embedding, bounded=True):
         """``(discriminator, closeness)``: each part in units of its spread
-        over the training majority (0 at its median)."""
+        over the training majority (0 at its median), the discriminator's
+        clipped to ``[-bound, bound]`` unless ``bounded=False``."""
         (c_d, s_d), (c_c, s_c) = self.logit_spread, self.closeness_spread
         near = self.closeness.score(embedding)
-        return (np.asarray(logits, dtype=np.float64) - c_d) / s_d, (near - c_c) / s_c
+        discriminator = (np.asarray(logits, dtype=np.float64) - c_d) / s_d
+        if bounded and self.bound is not None:
+            discriminator = np.clip(discriminator, -self.bound, self.bound)
+        return discriminator, (near - c_c) / s_c
 
     def __call__(self, logits, embedding):
         discriminator, closeness = self.parts(logits, embedding)
@@ -191,25 +217,31 @@ class ClosenessMixin:
             closeness,
             spread(logits.double().cpu().numpy(), weights),
             spread(closeness.reference_scores, weights),
+            bound=DISCRIMINATOR_BOUND,
         )
         if self.closeness_weight == "auto" and data.validation is not None:
             h_val, val_is_minority = data.validation
             logits = batched_logits(self.discriminator_, h_val.to(self.device_))
-            parts = blend.parts(logits.double().cpu().numpy(), self._inputs.embed(self, h_val))
-            blend.weight = choose_weight(parts, val_is_minority, val_weight, blend.weight)
+            parts = blend.parts(
+                logits.double().cpu().numpy(), self._inputs.embed(self, h_val), bounded=False
+            )
+            blend.weight = choose_weight(
+                parts, val_is_minority, val_weight, blend.weight, blend.bound
+            )
         return blend
 
     def score_components(self, X):
         """The two parts of the blended score, each in units of its spread
         over the training majority (0 at the majority's median, higher more
-        like the majority).
+        like the majority); the discriminator's part clipped to
+        ``[-6, 6]``.
 
         ``score_samples(X)`` is ``(1 - closeness_weight_) * discriminator +
         closeness_weight_ * closeness``. The parts say why a sample scored
         low: the discriminator found it unlike the majority, or it lies close
-        to a known minority sample. Other weights can be tried on them
-        without refitting (``closeness_weight=0`` ranks as ``discriminator``
-        alone).
+        to a known minority sample. Other weights in (0, 1] can be tried on
+        them without refitting (``closeness_weight=0`` is the logit alone,
+        not clipped: ``score_samples`` of a fit with that weight).
 
         Parameters
         ----------

@@ -133,9 +133,11 @@ default="efficientnet_lite0"
         (the distance to the nearest training minority sample against the
         distance to the 5th nearest training majority sample), each in units
         of its spread over the training majority (median 0, interquartile
-        range 1.349). Distances are measured in the pretrained backbone's
-        pooled embedding (images; the discriminator's backbone as it was
-        before training) or on the features as given (as
+        range 1.349), the logit's part clipped to [-6, 6] (on data unlike
+        the training data a logit runs off without limit). Distances are
+        measured in the pretrained backbone's pooled embedding (images; the
+        discriminator's backbone as it was before training) or on the
+        features as given (as
         :class:`~sklearn.neighbors.KNeighborsClassifier` does: scale them
         first, for example with a ``StandardScaler``, when their units
         differ). With two known
