@@ -258,10 +258,9 @@ def blends(discriminator, closeness, weights=BLEND_WEIGHTS, bound=None):
     weight of closeness; ``bound``: the discriminator's part clipped to
     ``[-bound, bound]`` in the blends with closeness (as EGANClassifier
     does; the weight 0 is the logit alone)."""
-    raw = np.asarray(discriminator, dtype=np.float64)
-    bounded = raw if bound is None else np.clip(raw, -bound, bound)
-    closeness = np.asarray(closeness, dtype=np.float64)
-    return {f"{w:g}": -((1 - w) * (bounded if w > 0 else raw) + w * closeness) for w in weights}
+    from skimbgan.classification._closeness import blend_parts
+
+    return {f"{w:g}": -blend_parts(discriminator, closeness, w, bound) for w in weights}
 
 
 def blend_metrics(y_test, blend, train_ratio):

@@ -51,6 +51,16 @@ def closeness_weight(setting, n_minority, prior):
     return float(setting)
 
 
+def blend_parts(discriminator, closeness, weight, bound=None):
+    """``(1 - weight) * discriminator + weight * closeness`` of unclipped
+    parts, the discriminator's part clipped to ``[-bound, bound]`` when
+    ``weight > 0`` (the weight 0 is the logit alone, unclipped)."""
+    discriminator = np.asarray(discriminator, dtype=np.float64)
+    if weight > 0 and bound is not None:
+        discriminator = np.clip(discriminator, -bound, bound)
+    return (1.0 - weight) * discriminator + weight * np.asarray(closeness, dtype=np.float64)
+
+
 def choose_weight(parts, is_minority, sample_weight, prior_weight, bound=None):
     """The weight of :data:`CANDIDATE_WEIGHTS` whose blend of ``parts``
     (``(discriminator, closeness)`` of validation samples, the
@@ -58,13 +68,9 @@ def choose_weight(parts, is_minority, sample_weight, prior_weight, bound=None):
     precision, weighted by ``sample_weight``); among ties, the one nearest
     ``prior_weight``. Blends with closeness clip the discriminator's part to
     ``[-bound, bound]``; the weight 0 is the logit alone, unclipped."""
-    discriminator, closeness = parts
-    bounded = discriminator if bound is None else np.clip(discriminator, -bound, bound)
     scores = [
         average_precision_score(
-            is_minority,
-            -((1 - w) * (bounded if w > 0 else discriminator) + w * closeness),
-            sample_weight=sample_weight,
+            is_minority, -blend_parts(*parts, w, bound), sample_weight=sample_weight
         )
         for w in CANDIDATE_WEIGHTS
     ]
