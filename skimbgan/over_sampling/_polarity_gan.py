@@ -75,6 +75,11 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         paper's first-moment decay 0.6.
     gp_weight : float, default=10.0
         Weight of the critic's gradient penalty (its Lipschitz control).
+    gp_every : int, default=1
+        Compute the gradient penalty on one critic update in ``gp_every``,
+        weighted ``gp_every * gp_weight`` (lazy regularisation, Karras et al.,
+        2020). The penalty is a second derivative through the critic, its
+        most costly part; 1 computes it on every update, as WGAN-GP does.
     classifier_weight : float, default=1.0
         Weight of the classifier term in the generator's loss: how strongly
         samples are pushed towards the region the classifier finds hard.
@@ -224,6 +229,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_critic": [Interval(numbers.Integral, 1, None, closed="left")],
+        "gp_every": [Interval(numbers.Integral, 1, None, closed="left")],
         "classifier_lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_anchors": [Interval(numbers.Integral, 2, None, closed="left")],
         "init": [StrOptions({"autoencoder", "random"})],
@@ -249,6 +255,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         critic_lr=2e-3,
         classifier_lr=2e-3,
         gp_weight=10.0,
+        gp_every=1,
         classifier_weight=1.0,
         n_neighbors=5,
         max_anchor_weight=0.75,
@@ -275,6 +282,7 @@ class PolarityGANSampler(GenerationMixin, FittedNetworksMixin, BaseOverSampler):
         self.critic_lr = critic_lr
         self.classifier_lr = classifier_lr
         self.gp_weight = gp_weight
+        self.gp_every = gp_every
         self.classifier_weight = classifier_weight
         self.n_neighbors = n_neighbors
         self.max_anchor_weight = max_anchor_weight

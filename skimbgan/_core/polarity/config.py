@@ -31,6 +31,9 @@ class PolarityGANConfig:
     classifier_lr: float = 2e-3
     betas: tuple = (0.6, 0.9)
     gp_weight: float = 10.0
+    # the penalty on one critic update in gp_every, weighted gp_every times
+    # (lazy regularisation); 1: on every update, as in WGAN-GP
+    gp_every: int = 1
     classifier_weight: float = 1.0
     n_neighbors: int | None = 5
     max_anchor_weight: float = 0.75

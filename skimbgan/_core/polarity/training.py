@@ -216,6 +216,7 @@ def train_polarity_gan(
     # change what training draws
     probe_rng = make_generator(stream_seed(seed, "probe"), device)
     probe = GeneratorProbe(generator, uniform_p, cfg.probe_size, probe_rng)
+    n_updates = 0  # critic updates so far (the lazy penalty counts them)
     quiet_checks = 0
     stop_reason = "n_steps"
     step = -1
@@ -226,7 +227,19 @@ def train_polarity_gan(
             for _ in range(cfg.n_critic):
                 labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
                 real = X_sorted[draw_rows(labels, real_start, real_count, rng, cumulative)]
-                critic_out = critic_step(generator, critic, opt_d, real, labels, cfg.gp_weight, rng)
+                critic_out = critic_step(
+                    generator,
+                    critic,
+                    opt_d,
+                    real,
+                    labels,
+                    cfg.gp_weight * cfg.gp_every,
+                    rng,
+                    penalise=n_updates % cfg.gp_every == 0,
+                )
+                if n_updates % cfg.gp_every == 0:
+                    penalty = critic_out.penalty  # the last one computed
+                n_updates += 1
                 fake = critic_out.fake
                 if weight_sorted is None:
                     rows = torch.randint(n_rows, (batch,), generator=rng, device=device)
@@ -256,7 +269,7 @@ def train_polarity_gan(
                 values.update(
                     critic_loss=critic_out.loss.item(),
                     wasserstein=critic_out.wasserstein.item(),
-                    gradient_penalty=critic_out.penalty.item(),
+                    gradient_penalty=penalty.item(),
                     classifier_loss=loss_c.item(),
                     generator_loss=loss_g.item(),
                     generator_boundary=boundary.item(),
