@@ -219,6 +219,7 @@ def test_sparse_input_is_refused(binary_data):
         {"init": "pretrained"},
         {"device": 3},
         {"n_neighbors": 0},
+        {"gp_every": 0},
     ],
 )
 def test_bad_parameters(binary_data, params):
@@ -310,6 +311,40 @@ def test_history_records_losses(binary_data):
     for key in ("critic_loss", "wasserstein", "gradient_penalty", "classifier_loss"):
         assert np.all(np.isfinite(np.array(history[key])[gan]))
     assert np.all(np.isfinite(np.array(history["reconstruction_loss"])[~gan]))
+
+
+@pytest.mark.parametrize(
+    "gp_every, n_critic, expected", [(1, 1, 12), (4, 1, 3), (4, 2, 6), (5, 1, 3)]
+)
+def test_gp_every_penalises_one_critic_update_in_k(
+    binary_data, monkeypatch, gp_every, n_critic, expected
+):
+    from skimbgan._core.polarity import steps
+
+    computed = []
+    real_penalty = steps.penalty_at
+
+    def counted(scores, x_hat):
+        computed.append(x_hat.shape[0])
+        return real_penalty(scores, x_hat)
+
+    seen = []
+    real_step = steps.critic_step
+
+    def critic_step(*args, **kwargs):
+        seen.append((args[5], kwargs.get("penalise", True)))
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(steps, "penalty_at", counted)
+    monkeypatch.setattr("skimbgan._core.polarity.training.critic_step", critic_step)
+    sampler = fast_sampler(n_steps=12, n_critic=n_critic, gp_every=gp_every, gp_weight=2.0)
+    sampler.fit_resample(*binary_data)
+    # penalised updates: the 1st, then every gp_every-th, each weighted gp_every times
+    assert len(computed) == expected
+    assert [p for _, p in seen] == [i % gp_every == 0 for i in range(12 * n_critic)]
+    assert {w for w, _ in seen} == {2.0 * gp_every}
+    # the history reports the last penalty computed, never a missing one
+    assert np.all(np.isfinite(sampler.history_["gradient_penalty"]))
 
 
 def _checks(history):
