@@ -1,19 +1,28 @@
 """Paired comparison of two PolarityGANSampler settings over the same splits.
 
-Reads the per-split CSVs of ``benchmarks/quality.py`` runs made on the same
-profile: a candidate (``--new``), a reference (``--old``) and, optionally, the
-reference run again with other sampler seeds (``--noise``, made with
-``--sampler-seed-offset``), which measures how much the scores move from seed
-to seed alone. For each classifier and metric it reports the means, the mean
-paired difference new - old over the (data set, split) pairs with its standard
-error, the same for the reseeded reference (the run-to-run noise), and the
-two-sided Wilcoxon signed-rank p-value over the data sets' mean differences
-(data sets as the unit, as Demšar, 2006, recommends).
+Reads the per-split results of runs made on the same profile: CSVs of
+``benchmarks/quality.py`` or the output folders of ``skimbgan benchmark``
+(their ``results.csv``): a candidate (``--new``), a reference (``--old``) and,
+optionally, the reference run again with other random streams (``--noise``:
+other sampler seeds, e.g. ``--sampler-seed-offset`` or
+``polarity:random_state=N``), which measures how much the scores move from
+seed to seed alone. Each side may name its own method (``--new-method``,
+``--old-method``, ``--noise-method``; by default ``--method``), so that two
+settings in one run folder compare too. For each classifier and metric it
+reports the means, the mean paired difference new - old over the (data set,
+split) pairs with its standard error, the same for the reseeded reference
+(the run-to-run noise), and the two-sided Wilcoxon signed-rank p-value over
+the data sets' mean differences (data sets as the unit, as Demšar, 2006,
+recommends).
 
     python -m benchmarks.compare --new benchmarks/results/quality-dev.csv \\
         --old benchmarks/results/quality-dev-old-defaults.csv \\
         --noise benchmarks/results/quality-dev-old-defaults-seed1000.csv
+    python -m benchmarks.compare --old benchmarks/results/command-dev \\
+        --new RUN_FOLDER --new-method "polarity:gp_every=4"
 """
+
+import os
 
 import numpy as np
 
@@ -31,6 +40,8 @@ EARLIER_NAMES = {"PolarityGAN": "polarity", "SMOTE": "smote", "RF": "rf", "LR": 
 def load(path, method):
     import pandas as pd
 
+    if os.path.isdir(path):  # an output folder of skimbgan benchmark
+        path = os.path.join(path, "results.csv")
     df = pd.read_csv(path).replace({"method": EARLIER_NAMES, "classifier": EARLIER_NAMES})
     df = df[df.method == method]
     if "error" in df:
@@ -66,9 +77,12 @@ def mean_over_datasets(df, column):
 def compare(new, old, noise=None):
     """Rows of the comparison table (one per classifier and measure)."""
     rows = []
-    measures = [(c, m) for c in ("rf", "lr") for m in METRICS]
+    present = set(new.index.get_level_values("classifier"))
+    present &= set(old.index.get_level_values("classifier"))
+    measures = [(c, m) for c in ("rf", "lr", "hgb") if c in present for m in METRICS]
     # the diversity diagnostics do not depend on the classifier: read the rf rows
-    measures += [("rf", m) for m in DIVERSITY if m in new.columns and m in old.columns]
+    if "rf" in present:
+        measures += [("rf", m) for m in DIVERSITY if m in new.columns and m in old.columns]
     for clf, column in measures:
         n, o = new.loc[clf], old.loc[clf]
         row = {
@@ -95,14 +109,18 @@ def main(argv=None):
     p.add_argument("--old", required=True)
     p.add_argument("--noise", help="the reference run with other sampler seeds")
     p.add_argument("--method", default="polarity")
+    for side in ("new", "old", "noise"):
+        p.add_argument(f"--{side}-method", help=f"the method of --{side} (default: --method)")
     args = p.parse_args(argv)
     import pandas as pd
 
     report = Report("compare", argv, args.out)
-    new, old = load(args.new, args.method), load(args.old, args.method)
-    noise = load(args.noise, args.method) if args.noise else None
+    new = load(args.new, args.new_method or args.method)
+    old = load(args.old, args.old_method or args.method)
+    noise = load(args.noise, args.noise_method or args.method) if args.noise else None
     table = pd.DataFrame(compare(new, old, noise)).set_index("measure")
-    n_pairs = len(new.loc["rf"].index.intersection(old.loc["rf"].index))
+    first = sorted(set(new.index.get_level_values(0)) & set(old.index.get_level_values(0)))[0]
+    n_pairs = len(new.loc[first].index.intersection(old.loc[first].index))
     settings = (
         f"Paired comparison over {n_pairs} (data set, split) pairs per classifier; means "
         "over data sets of the per-data-set means; differences are means over the pairs "

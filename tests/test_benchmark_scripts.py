@@ -413,3 +413,52 @@ def test_egan_script_ranks_kept_parts_with_the_discriminator_bounded(monkeypatch
     assert "each prior p" in text
     # rows without kept parts give no table
     assert egan.bound_table(pd.DataFrame([dict(row, parts=None)])) == ""
+
+
+def test_compare_reads_benchmark_folders_with_a_method_per_side(tmp_path, capsys):
+    import pandas as pd
+
+    from benchmarks import compare
+
+    rows = []
+    for dataset, shift in (("a", 0.02), ("b", 0.04), ("c", 0.06)):
+        for split in range(2):
+            for clf in ("lr", "hgb"):
+                base = 0.5 + 0.1 * split
+                for method, f1 in (("polarity", base), ("polarity:gp_every=4", base + shift)):
+                    rows.append(
+                        dict(
+                            dataset=dataset,
+                            split=split,
+                            method=method,
+                            classifier=clf,
+                            error=None,
+                            f1=f1,
+                            average_precision=0.7,
+                        )
+                    )
+    folder = tmp_path / "run"
+    folder.mkdir()
+    pd.DataFrame(rows).to_csv(folder / "results.csv", index=False)
+    out = tmp_path / "compare.md"
+    compare.main(
+        [
+            "--new",
+            str(folder),
+            "--old",
+            str(folder),
+            "--new-method",
+            "polarity:gp_every=4",
+            "--out",
+            str(out),
+        ]
+    )
+    text = out.read_text()
+    lines = {
+        line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")
+    }
+    # the classifiers the runs hold (no rf here), each with its own rows
+    assert set(lines) >= {"lr f1", "hgb f1", "lr average_precision", "hgb average_precision"}
+    assert not any(key.startswith("rf") for key in lines)
+    assert "+0.0400" in lines["hgb f1"]  # mean of the paired differences
+    assert "+0.0000" in lines["lr average_precision"]
