@@ -10,7 +10,8 @@ memory of the same process after imports, before the fit, is reported too.
     python -m benchmarks.performance --device cuda   # the GAN fits on a GPU
 
 The current defaults are timed beside the sampler's earlier defaults
-(``OLD_DEFAULTS``, before its speed-up) and SMOTE, taking turns within each repeat.
+(``OLD_DEFAULTS``, before its first speed-up; ``PREVIOUS_DEFAULTS``, before
+its cheaper steps) and SMOTE, taking turns within each repeat.
 """
 
 import time
@@ -30,7 +31,15 @@ OLD_DEFAULTS = dict(
     critic_lr=2e-4,
     classifier_lr=2e-4,
 )
-METHODS = ("SMOTE", "PolarityGAN", "PolarityGAN old defaults")
+# The defaults before the cheaper steps (batch 64, the gradient penalty on one
+# critic update in four).
+PREVIOUS_DEFAULTS = dict(batch_size=128, gp_every=1)
+METHODS = ("SMOTE", "PolarityGAN", "PolarityGAN previous defaults", "PolarityGAN old defaults")
+PARAMS = {
+    "PolarityGAN": {},
+    "PolarityGAN previous defaults": PREVIOUS_DEFAULTS,
+    "PolarityGAN old defaults": OLD_DEFAULTS,
+}
 
 
 def measure(method, n_samples, seed, device):
@@ -52,8 +61,7 @@ def measure(method, n_samples, seed, device):
     if method == "SMOTE":
         sampler = SMOTE(random_state=seed)
     else:
-        params = OLD_DEFAULTS if method.endswith("old defaults") else {}
-        sampler = PolarityGANSampler(random_state=seed, device=device, **params)
+        sampler = PolarityGANSampler(random_state=seed, device=device, **PARAMS[method])
     before = rss_mb()
     start = time.perf_counter()
     X_res, _ = sampler.fit_resample(X, y)
@@ -91,21 +99,26 @@ def table(rows, sizes, methods=METHODS):
     def med(method, n, key):
         return median(rows, key, method=method, n_samples=n)
 
-    new, old = "PolarityGAN", "PolarityGAN old defaults"
+    new, previous, old = "PolarityGAN", "PolarityGAN previous defaults", "PolarityGAN old defaults"
     lines = [
-        "| n_samples | SMOTE s | PolarityGAN s | PolarityGAN old defaults s | "
-        "PolarityGAN / SMOTE | old / new | SMOTE peak MB | PolarityGAN peak MB "
-        "| RSS before fit MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| n_samples | SMOTE s | PolarityGAN s | previous defaults s | old defaults s | "
+        "PolarityGAN / SMOTE | previous / new | old / new | SMOTE peak MB | "
+        "PolarityGAN peak MB | previous defaults peak MB | RSS before fit MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def med_if(method, n, key):
+        return med(method, n, key) if method in methods else float("nan")
+
     for n in sizes:
-        s = med("SMOTE", n, "seconds") if "SMOTE" in methods else float("nan")
+        s = med_if("SMOTE", n, "seconds")
         p = med(new, n, "seconds")
-        o = med(old, n, "seconds") if old in methods else float("nan")
-        smote_peak = med("SMOTE", n, "peak_mb") if "SMOTE" in methods else float("nan")
+        v = med_if(previous, n, "seconds")
+        o = med_if(old, n, "seconds")
         lines.append(
-            f"| {n:,} | {s:.2f} | {p:.2f} | {o:.2f} | {p / s:.0f}x | {o / p:.2f}x | "
-            f"{smote_peak:.0f} | {med(new, n, 'peak_mb'):.0f} | "
+            f"| {n:,} | {s:.2f} | {p:.2f} | {v:.2f} | {o:.2f} | {p / s:.0f}x | {v / p:.2f}x | "
+            f"{o / p:.2f}x | {med_if('SMOTE', n, 'peak_mb'):.0f} | "
+            f"{med(new, n, 'peak_mb'):.0f} | {med_if(previous, n, 'peak_mb'):.0f} | "
             f"{med(new, n, 'rss_before_mb'):.0f} |"
         )
     return "\n".join(lines)
@@ -124,7 +137,8 @@ def main(argv=None):
     rows = run(args.sizes, args.repeats, args.methods, args.device)
     settings = (
         f"Medians of {args.repeats} runs, each in a fresh process; PolarityGANSampler with "
-        f"the current defaults and with the old ones ({OLD_DEFAULTS}); 64 features, "
+        f"the current defaults, the previous ones ({PREVIOUS_DEFAULTS}) and the old ones "
+        f"({OLD_DEFAULTS}); 64 features, "
         "imbalance 1:20, brought to balance."
     )
     report.write(settings, table(rows, args.sizes, args.methods), device=args.device)

@@ -462,3 +462,21 @@ def test_compare_reads_benchmark_folders_with_a_method_per_side(tmp_path, capsys
     assert not any(key.startswith("rf") for key in lines)
     assert "+0.0400" in lines["hgb f1"]  # mean of the paired differences
     assert "+0.0000" in lines["lr average_precision"]
+
+
+def test_performance_table_sets_each_default_against_the_current_one():
+    from benchmarks import performance
+
+    seconds = {"SMOTE": 0.1, "PolarityGAN": 1.0, "PolarityGAN previous defaults": 1.5}
+    seconds["PolarityGAN old defaults"] = 6.0
+    rows = [
+        dict(method=m, n_samples=1000, seconds=s, peak_mb=700.0, rss_before_mb=650.0)
+        for m, s in seconds.items()
+    ]
+    line = performance.table(rows, [1000]).splitlines()[-1]
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    assert cells[:8] == ["1,000", "0.10", "1.00", "1.50", "6.00", "10x", "1.50x", "6.00x"]
+    # a run without the earlier defaults leaves their cells empty, not wrong
+    two = [r for r in rows if r["method"] in ("SMOTE", "PolarityGAN")]
+    line = performance.table(two, [1000], methods=("SMOTE", "PolarityGAN")).splitlines()[-1]
+    assert "nan" in line and "10x" in line
