@@ -74,11 +74,17 @@ def mean_over_datasets(df, column):
     return df[column].groupby("dataset").mean().mean()
 
 
+def shared_classifiers(new, old):
+    """The classifiers both runs hold."""
+    return set(new.index.get_level_values("classifier")) & set(
+        old.index.get_level_values("classifier")
+    )
+
+
 def compare(new, old, noise=None):
     """Rows of the comparison table (one per classifier and measure)."""
     rows = []
-    present = set(new.index.get_level_values("classifier"))
-    present &= set(old.index.get_level_values("classifier"))
+    present = shared_classifiers(new, old)
     measures = [(c, m) for c in ("rf", "lr", "hgb") if c in present for m in METRICS]
     # the diversity diagnostics do not depend on the classifier: read the rf rows
     if "rf" in present:
@@ -119,7 +125,7 @@ def main(argv=None):
     old = load(args.old, args.old_method or args.method)
     noise = load(args.noise, args.noise_method or args.method) if args.noise else None
     table = pd.DataFrame(compare(new, old, noise)).set_index("measure")
-    first = sorted(set(new.index.get_level_values(0)) & set(old.index.get_level_values(0)))[0]
+    first = sorted(shared_classifiers(new, old))[0]
     n_pairs = len(new.loc[first].index.intersection(old.loc[first].index))
     settings = (
         f"Paired comparison over {n_pairs} (data set, split) pairs per classifier; means "

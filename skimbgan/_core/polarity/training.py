@@ -227,6 +227,7 @@ def train_polarity_gan(
             for _ in range(cfg.n_critic):
                 labels = torch.multinomial(deficit_p, batch, replacement=True, generator=rng)
                 real = X_sorted[draw_rows(labels, real_start, real_count, rng, cumulative)]
+                penalise = n_updates % cfg.gp_every == 0
                 critic_out = critic_step(
                     generator,
                     critic,
@@ -235,9 +236,9 @@ def train_polarity_gan(
                     labels,
                     cfg.gp_weight * cfg.gp_every,
                     rng,
-                    penalise=n_updates % cfg.gp_every == 0,
+                    penalise=penalise,
                 )
-                if n_updates % cfg.gp_every == 0:
+                if penalise:
                     penalty = critic_out.penalty  # the last one computed
                 n_updates += 1
                 fake = critic_out.fake
