@@ -255,3 +255,43 @@ def test_adam_flat_buffer_explicit_gradients_and_tiny_moments_match_torch_adam()
         opt_ours.flat.zero_()
     ours.load_state_dict(state)
     assert torch.equal(ours[0].weight, theirs[0].weight)
+
+
+def test_adam_select_carries_members_moments_over():
+    """A stack that drops members keeps the survivors' Adam state: their
+    next updates are those of the optimiser that never dropped anyone."""
+    from skimbgan._core.optim import Adam
+
+    torch.manual_seed(2)
+    weight = torch.nn.Parameter(torch.randn(3, 4, 2))
+    opt = Adam([weight], lr=1e-2)
+    for _ in range(5):
+        opt.step([torch.randn(3, 4, 2)])
+    keep = torch.tensor([0, 2])
+    survivor = torch.nn.Parameter(weight.detach()[keep].clone())
+    selected = opt.select([survivor], keep)
+    assert selected.n_steps == opt.n_steps == 5
+    grad = torch.randn(3, 4, 2)
+    opt.step([grad])
+    selected.step([grad[keep]])
+    assert torch.equal(survivor, weight.detach()[keep])
+
+
+def test_dropout_keeps_one_minus_p_and_rescales():
+    from skimbgan._core.layers import Dropout
+
+    layer = Dropout(0.2)
+    x = torch.ones(200, 500)
+    with seeded(0, "cpu"):
+        y = layer(x)
+    kept = y != 0
+    assert torch.all(y[kept] == 1.25)  # kept elements scaled by 1 / (1 - p)
+    assert kept.float().mean().item() == pytest.approx(0.8, abs=0.005)  # 100,000 draws
+    with seeded(0, "cpu"):
+        again = layer(x)
+    assert torch.equal(y, again)  # from the global RNG, seeded
+    layer.eval()
+    assert layer(x) is x
+    assert Dropout(0.0)(x) is x
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        Dropout(1.0)

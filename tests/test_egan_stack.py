@@ -160,3 +160,29 @@ def test_losses_are_per_member_and_match_the_single_loss():
     assert per_member.shape == (3,)
     for k in range(3):
         torch.testing.assert_close(per_member[k], generator_loss(logits[k]))
+
+
+def test_dropping_stopped_members_leaves_the_others_as_they_were():
+    """Members that stop leave the stack; those still training compute what
+    they computed beside them (without dropout, whose masks are drawn for
+    the members the stack holds, every draw is the same)."""
+    runs = []
+    for drop in (True, False):
+        config = EGANConfig(
+            n_steps=300, batch_size=16, eval_every=10, n_iter_no_change=3,
+            generator_lr=3e-3, discriminator_lr=3e-3, drop_stopped=drop,
+        )  # fmt: skip
+        generators, discriminators = members(4)
+        for d in discriminators:
+            d.net[-2].p = 0.0  # no dropout
+        context = FitContext(config, torch.device("cpu"), 0)
+        runs.append(train_egan(generators, discriminators, data(), context, score_fn=score))
+    dropped, kept = runs
+    assert len({t.n_steps for t in kept}) > 1  # members stopped at different steps
+    for a, b in zip(dropped, kept, strict=True):
+        assert (a.n_steps, a.best_step, a.stop_reason) == (b.n_steps, b.best_step, b.stop_reason)
+        assert a.best_score == pytest.approx(b.best_score, abs=1e-6)
+        for pa, pb in zip(a.discriminator.parameters(), b.discriminator.parameters(), strict=True):
+            torch.testing.assert_close(pa, pb, rtol=1e-4, atol=1e-5)
+        for pa, pb in zip(a.generator.parameters(), b.generator.parameters(), strict=True):
+            torch.testing.assert_close(pa, pb, rtol=1e-4, atol=1e-5)

@@ -79,6 +79,12 @@ class TensorCheckpoint(BestCheckpoint):
     slices of stacked weights) instead of modules: copies of their values are
     kept, and ``restore()`` writes them back in place."""
 
+    def rebind(self, tensors):
+        """The same weights now live in ``tensors`` (for example after the
+        stack they were slices of dropped other members): snapshots and
+        ``restore()`` use these from now on."""
+        self.modules = list(tensors)
+
     def _snapshot(self):
         return [tensor.detach().clone() for tensor in self.modules]
 

@@ -53,6 +53,20 @@ class Adam:
             self.exp_avg = [torch.zeros_like(p) for p in self.params]
             self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
 
+    @torch.no_grad()
+    def select(self, params, index):
+        """This optimiser carried over to ``params``, where each new parameter
+        is the old one's entries ``[index]`` along its first axis (a stack of
+        networks that dropped some of its members): the new parameters get
+        the matching slices of the moments, and the step count is kept."""
+        new = Adam(params, self.lr, (self.beta1, self.beta2), self.eps)
+        new.n_steps = self.n_steps
+        pairs = ((self.exp_avg, new.exp_avg), (self.exp_avg_sq, new.exp_avg_sq))
+        for moments, new_moments in pairs:
+            for old, fresh in zip(moments, new_moments, strict=True):
+                fresh.copy_(old[index])
+        return new
+
     def zero_grad(self):
         for p in self.params:
             p.grad = None
@@ -88,7 +102,7 @@ class Adam:
             # the square root of a denormal costs ~20 times that of a normal
             # float on a CPU; below _TINY the root is far under half an ulp
             # of eps, so clamping there leaves every denominator unchanged
-            denom = (v.clamp_min(_TINY).sqrt_() / root_correction2).add_(self.eps)
+            denom = v.clamp_min(_TINY).sqrt_().div_(root_correction2).add_(self.eps)
             p.addcdiv_(m, denom, value=-step_size)
 
 

@@ -18,6 +18,11 @@ gradient.
   :class:`~.networks.MLPGenerator` / :class:`~.networks.MLPDiscriminator`, so
   each member keeps the initialisation of its own seed.
 - :class:`SingleStack`: any one network (the image networks) as a stack of one.
+
+Both kinds of discriminator stack score several batches with
+``score_together``: the MLP stacks in one pass over all their rows. The MLP
+stacks can also ``keep`` a subset of their members, so that members which
+stopped training (early stopping) cost nothing more.
 """
 
 import torch
@@ -46,11 +51,18 @@ class StackedLinear(nn.Module):
         return torch.baddbmm(self.bias.unsqueeze(1), x, self.weight.transpose(1, 2))
 
     def write_to(self, layers):
-        """Copy each member's weights back into ``layers`` (``nn.Linear``)."""
+        """Copy each member's weights back into ``layers`` (``nn.Linear``, one
+        per member; None skips that member)."""
         with torch.no_grad():
             for k, layer in enumerate(layers):
-                layer.weight.copy_(self.weight[k])
-                layer.bias.copy_(self.bias[k])
+                if layer is not None:
+                    layer.weight.copy_(self.weight[k])
+                    layer.bias.copy_(self.bias[k])
+
+    def keep(self, index):
+        """Keep only the members at positions ``index`` (new parameters)."""
+        self.weight = nn.Parameter(self.weight.detach()[index].clone())
+        self.bias = nn.Parameter(self.bias.detach()[index].clone())
 
 
 def _stack_sequential(sequentials):
@@ -66,7 +78,17 @@ def _stack_sequential(sequentials):
 def _write_sequential(stacked, sequentials):
     for position, layer in enumerate(stacked):
         if isinstance(layer, StackedLinear):
-            layer.write_to([sequential[position] for sequential in sequentials])
+            layer.write_to([None if s is None else s[position] for s in sequentials])
+
+
+def _keep_sequential(stacked, index):
+    for layer in stacked:
+        if isinstance(layer, StackedLinear):
+            layer.keep(index)
+
+
+def _parts(members, name):
+    return [None if member is None else getattr(member, name) for member in members]
 
 
 class StackedMLPGenerator(nn.Module):
@@ -83,10 +105,17 @@ class StackedMLPGenerator(nn.Module):
         return self.decoder(F.leaky_relu(self.encoder(h), 0.2))
 
     def write_to(self, members):
-        """Copy the trained weights back into the ``members`` it was built from."""
-        _write_sequential(self.encoder, [m.encoder for m in members])
-        _write_sequential(self.decoder, [m.decoder for m in members])
+        """Copy the trained weights back into the ``members`` it was built from
+        (one per position of the stack; None skips that position)."""
+        _write_sequential(self.encoder, _parts(members, "encoder"))
+        _write_sequential(self.decoder, _parts(members, "decoder"))
         return members
+
+    def keep(self, index):
+        """Keep only the members at positions ``index`` (a 1-d index tensor):
+        the stack's parameters are replaced, so build optimisers anew."""
+        _keep_sequential(self.encoder, index)
+        _keep_sequential(self.decoder, index)
 
 
 class StackedMLPDiscriminator(nn.Module):
@@ -104,9 +133,21 @@ class StackedMLPDiscriminator(nn.Module):
     def forward(self, x):
         return self.from_prefix(x)
 
+    def score_together(self, prefix_parts, raw_parts):
+        """The logits of several batches from one pass over their rows put
+        together (the prefix is the identity, so prefix features and raw
+        inputs are alike): ``(prefix logits, raw logits)``, a list each."""
+        parts = [*prefix_parts, *raw_parts]
+        logits = self.from_prefix(torch.cat(parts, dim=1))
+        logits = list(logits.split([part.shape[1] for part in parts], dim=-1))
+        return logits[: len(prefix_parts)], logits[len(prefix_parts) :]
+
     def write_to(self, members):
-        _write_sequential(self.net, [m.net for m in members])
+        _write_sequential(self.net, _parts(members, "net"))
         return members
+
+    def keep(self, index):
+        _keep_sequential(self.net, index)
 
 
 class SingleStack(nn.Module):
@@ -128,6 +169,11 @@ class SingleStack(nn.Module):
 
     def forward(self, x):
         return self.network(x[0]).unsqueeze(0)
+
+    def score_together(self, prefix_parts, raw_parts):
+        """``(prefix logits, raw logits)`` of several batches, a pass each
+        (prefix features and raw inputs go through different parts)."""
+        return [self.from_prefix(h) for h in prefix_parts], [self(x) for x in raw_parts]
 
     def write_to(self, members):
         return [self.network]

@@ -7,8 +7,10 @@ chooses the validation data and turns logits into predictions.
 
 The loop trains ``K`` eGANs at once as a stack (:mod:`.stack`): one step
 updates every member, each with its own weights, batches and dropout masks,
-its own checkpoint, early stopping and divergence check. A stack of one is
-the single eGAN of the paper.
+its own checkpoint, early stopping and divergence check. A member that stops
+is written out to its own networks and dropped from the stack, so the
+members still training run alone. A stack of one is the single eGAN of the
+paper.
 """
 
 import math
@@ -40,6 +42,9 @@ class EGANConfig:
     # weight of real minority samples as D's negatives (0: the paper, which
     # shows D only G's reconstructions of them)
     minority_weight: float = 0.0
+    # drop members that stopped from a stack (MLP members), so that they cost
+    # nothing more; False keeps them training unseen until every member stops
+    drop_stopped: bool = True
 
 
 @dataclass
@@ -127,9 +132,11 @@ def _member_views(networks, k):
 
 class _Members:
     """Book-keeping of ``K`` members trained together: history, checkpoint,
-    steps and why each stopped. A member that stopped keeps training with the
-    others (its slice of the stack costs little) but records nothing more,
-    and its kept checkpoint is what it was when it stopped."""
+    steps and why each stopped, and ``order``, the members the stack still
+    holds (member ``order[i]`` at position ``i``). A member that stopped
+    records nothing more; its kept checkpoint is what it was when it
+    stopped. With ``drop_stopped`` it leaves the stack at once; otherwise it
+    keeps training, unseen, until every member has stopped."""
 
     def __init__(self, networks, n_members, patience):
         self.n = n_members
@@ -140,6 +147,8 @@ class _Members:
         self.stop_reason = ["n_steps"] * n_members
         self.steps = [0] * n_members
         self.active = [True] * n_members
+        self.order = list(range(n_members))
+        self.kept = [False] * n_members
 
     def stop(self, k, reason):
         self.stop_reason[k] = reason
@@ -167,6 +176,15 @@ def _subsets(n_rows, batch, n_members, rng, device):
     return torch.stack(
         [torch.randperm(n_rows, generator=rng, device=device)[:batch] for _ in range(n_members)]
     )
+
+
+def _live(index, members, device):
+    """``index``'s rows of the members the stack still holds (all of them:
+    ``index`` itself). Draws are made for every member, so each member's
+    batches are the same whether or not others were dropped."""
+    if index is None or len(members.order) == members.n:
+        return index
+    return index[torch.as_tensor(members.order, device=device)]
 
 
 def _rows(tensor, index, n_members):
@@ -232,27 +250,32 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
     opt_g = Adam(g_params, lr=cfg.generator_lr, betas=cfg.betas)
     opt_d = Adam(d_params, lr=cfg.discriminator_lr, betas=cfg.betas)
     members = _Members((generator, discriminator), n_members, cfg.n_iter_no_change)
+    networks = (generators, discriminators)
     # Dropout draws from the global RNG: seed it, and restore it afterwards.
     with seeded(seed, device), Progress(cfg.n_steps, verbose, desc="eGAN") as progress:
         generator.train()
         discriminator.train()
         for step in range(1, cfg.n_steps + 1):
-            real = majority[_draws(n_major, cfg.batch_size, n_members, rng, device, major_weight)]
-            picked = _subsets(n_minor, minor_batch, n_members, rng, device)
-            weight = None if minor_weight is None else _rows(minor_weight, picked, n_members)
+            n_live = len(members.order)
+            drawn = _draws(n_major, cfg.batch_size, n_members, rng, device, major_weight)
+            real = majority[_live(drawn, members, device)]
+            picked = _live(_subsets(n_minor, minor_batch, n_members, rng, device), members, device)
+            weight = None if minor_weight is None else _rows(minor_weight, picked, n_live)
             # G's reconstructions, once: D learns from them detached, then G
             # learns through the updated D (G has not changed in between).
-            fake = generator(_rows(minority, picked, n_members))
+            fake = generator(_rows(minority, picked, n_live))
 
-            # D: majority is real, G(minority) is fake.
-            real_logits = discriminator.from_prefix(real)
-            fake_logits = discriminator(fake.detach())
-            loss_d = discriminator_loss(real_logits, fake_logits, weight)
+            # D: majority is real, G(minority) is fake (and, with
+            # minority_weight, the real minority too).
+            prefix_parts = [real]
             if minority_real is not None:
-                rows = _rows(minority_real, picked, n_members)
-                loss_d = loss_d + cfg.minority_weight * minority_loss(
-                    discriminator.from_prefix(rows), weight
-                )
+                prefix_parts.append(_rows(minority_real, picked, n_live))
+            (real_logits, *minority_logits), (fake_logits,) = discriminator.score_together(
+                prefix_parts, [fake.detach()]
+            )
+            loss_d = discriminator_loss(real_logits, fake_logits, weight)
+            if minority_logits:
+                loss_d = loss_d + cfg.minority_weight * minority_loss(minority_logits[0], weight)
             opt_d.step(torch.autograd.grad(loss_d.sum(), d_params))
 
             # G: make D call its reconstructions majority (D's weights get
@@ -264,13 +287,13 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
             if step % cfg.log_every == 0 or step == cfg.n_steps:
                 _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits)
             if validation is not None and (step % cfg.eval_every == 0 or step == cfg.n_steps):
-                logits = batched_logits(discriminator, val_h, n_members=n_members)
-                for k in range(n_members):
+                logits = batched_logits(discriminator, val_h, n_members=n_live)
+                for i, k in enumerate(members.order):
                     if members.active[k]:
-                        score = float(score_fn(logits[k], val_minority))
+                        score = float(score_fn(logits[i], val_minority))
                         rows[k]["validation_score"] = score
                         members.best[k].update(score, step)
-            for k in range(n_members):
+            for k in members.order:
                 if rows[k]:
                     members.histories[k].record(step=step, **rows[k])
                 if members.active[k]:
@@ -280,7 +303,23 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
             progress.update(1, **{k: v for k, v in rows[0].items() if not k.endswith("_logit")})
             if not members.running:
                 break
-    return _trained(generators, discriminators, generator, discriminator, members)
+            if (
+                cfg.drop_stopped
+                and generator.stacked
+                and not all(members.active[k] for k in members.order)
+            ):
+                _write_out(generator, discriminator, networks, members, only_stopped=True)
+                keep = [i for i, k in enumerate(members.order) if members.active[k]]
+                index = torch.as_tensor(keep, device=device)
+                generator.keep(index)
+                discriminator.keep(index)
+                g_params, d_params = _trainable(generator), _trainable(discriminator)
+                opt_g, opt_d = opt_g.select(g_params, index), opt_d.select(d_params, index)
+                members.order = [members.order[i] for i in keep]
+                for i, k in enumerate(members.order):
+                    members.best[k].rebind(_member_views((generator, discriminator), i))
+    _write_out(generator, discriminator, networks, members, only_stopped=False)
+    return _trained(networks, members)
 
 
 def _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits):
@@ -291,40 +330,58 @@ def _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits):
         [loss_d, loss_g, real_logits.mean(-1), fake_logits.mean(-1)], dim=1
     ).detach()
     values = values.double().cpu().numpy()
-    for k, row in enumerate(rows):
+    for i, k in enumerate(members.order):
         if not members.active[k]:
             continue
+        row = rows[k]
         row.update(
-            discriminator_loss=values[k, 0],
-            generator_loss=values[k, 1],
-            real_logit=values[k, 2],
-            fake_logit=values[k, 3],
+            discriminator_loss=values[i, 0],
+            generator_loss=values[i, 1],
+            real_logit=values[i, 2],
+            fake_logit=values[i, 3],
         )
-        if not math.isfinite(values[k].sum()):
+        if not math.isfinite(values[i].sum()):
             members.histories[k].record(step=step, **row)
             row.clear()
             members.steps[k] = step
             members.stop(k, "diverged")
 
 
-def _trained(generators, discriminators, generator, discriminator, members):
-    """Each member's kept checkpoint, written back into its own networks."""
-    kept = [best.restore() for best in members.best]
+def _write_out(generator, discriminator, networks, members, only_stopped):
+    """The members of the stack that stopped (``only_stopped``), or all of
+    them: each one's kept checkpoint restored and written into its own
+    networks."""
+    chosen = [not (only_stopped and members.active[k]) for k in members.order]
     device = next(generator.parameters()).device
-    generators = generator.write_to([g.to(device) for g in generators])
-    discriminators = discriminator.write_to([d.to(device) for d in discriminators])
+    aligned = []
+    for nets in networks:
+        aligned.append(
+            [nets[k].to(device) if c else None for k, c in zip(members.order, chosen, strict=True)]
+        )
+    for k, c in zip(members.order, chosen, strict=True):
+        if c:
+            members.kept[k] = members.best[k].restore()
+    # (a single network, SingleStack, was trained in place: nothing to copy)
+    generator.write_to(aligned[0])
+    discriminator.write_to(aligned[1])
+
+
+def _trained(networks, members):
+    """Each member's networks (with its kept checkpoint) and history."""
     out = []
     for k in range(members.n):
-        generators[k].eval()
-        discriminators[k].eval()
+        generator, discriminator = networks[0][k], networks[1][k]
+        generator.eval()
+        discriminator.eval()
         best = members.best[k]
+        kept = members.kept[k]
         out.append(
             TrainedEGAN(
-                generators[k],
-                discriminators[k],
+                generator,
+                discriminator,
                 members.histories[k].as_dict(),
-                best_step=best.position if kept[k] else members.steps[k],
-                best_score=best.score if kept[k] else math.nan,
+                best_step=best.position if kept else members.steps[k],
+                best_score=best.score if kept else math.nan,
                 n_steps=members.steps[k],
                 stop_reason=members.stop_reason[k],
             )
