@@ -11,13 +11,18 @@ Every figure is a median over ``--repeats`` fits on fixed synthetic data
   logistic regression with a tuned decision threshold
   (``TunedThresholdClassifierCV``, F1, 5-fold) for the classifiers and for the
   sampler (``polarity+threshold`` against ``threshold``); for
-  ``PolarityGANClassifier`` on images, frozen ``ImageEmbedder()`` features
-  with a class-weighted logistic regression, fitted on the same images.
+  ``PolarityGANClassifier`` and image-mode ``EGANClassifier``, frozen
+  ``ImageEmbedder()`` features with a class-weighted logistic regression,
+  fitted on the same images.
 
 The images are a few hundred of Fashion-MNIST's (the ``tops`` subset of
 ``benchmarks.polarity_small``, seed 0: 300, 60 and 20 images of three
-classes); their rows are left out when Debian's ``dataset-fashion-mnist`` is
-not installed.
+classes), and for image-mode eGAN the eGAN protocol at 1:100 (5,000
+T-shirts against 50 shirts, the first development pair of
+``benchmarks.egan``, seed 0); their rows are left out when Debian's
+``dataset-fashion-mnist`` is not installed. An image-mode eGAN fit takes
+minutes on a CPU: it has no GridSearchCV row (``--no-grid`` is implied for
+it).
 
 Then each estimator's ``GridSearchCV`` over a small grid (2 candidates x 3
 folds, one job), the way a user would tune it. Measurements take turns within
@@ -31,6 +36,7 @@ Python's profiler by own time: where the time goes.
     python -m benchmarks.cost --repeats 5 --out benchmarks/results/cost.md
     python -m benchmarks.cost --profile --only egan     # where eGAN's fit spends its time
     python -m benchmarks.cost --only PolarityGANClassifier --repeats 3   # one row
+    python -m benchmarks.cost --only "EGANClassifier() defaults,polarity+threshold"
     python -m benchmarks.cost --device cuda             # the GAN fits on a GPU
 """
 
@@ -73,6 +79,7 @@ def reference_workload(seed=0):
 
 #: The images' name in the table.
 IMAGES = "380 images"
+EGAN_IMAGES = "5,050 images (1:100)"
 
 
 def tables(with_images=True):
@@ -100,7 +107,21 @@ def tables(with_images=True):
             return data
         rows = subset_rows(train.target, SUBSETS["tops"], seed=0)
         data[IMAGES] = (train.images[rows], train.target[rows])
+        data[EGAN_IMAGES] = egan_images(train)
     return data
+
+
+def egan_images(train):
+    """The eGAN protocol at 1:100: 5,000 majority and 50 minority images of the
+    first development pair of ``benchmarks.egan``, seed 0; y = 1 the minority."""
+    from skimbgan.datasets import make_egan_imbalance
+
+    from .egan import DEV_PAIRS, N_MAJORITY
+
+    return make_egan_imbalance(
+        train.images, train.target, *DEV_PAIRS[0], n_majority=N_MAJORITY, n_minority=50,
+        random_state=0,
+    )  # fmt: skip
 
 
 def threshold_baseline():
@@ -133,21 +154,22 @@ def embedder_baseline(device):
 def baselines(device):
     """``{table: (name, make_estimator, grid)}``: the baseline of each table."""
     threshold = ("tuned threshold (baseline)", threshold_baseline, BASELINE_GRID)
-    return {
-        "2000x20": threshold,
-        "482x8": threshold,
-        IMAGES: (
-            "ImageEmbedder() + logistic regression (baseline)",
-            embedder_baseline(device),
-            {"logisticregression__C": [0.1, 1.0]},
-        ),
-    }
+    embedder = (
+        "ImageEmbedder() + logistic regression (baseline)",
+        embedder_baseline(device),
+        {"logisticregression__C": [0.1, 1.0]},
+    )
+    return {"2000x20": threshold, "482x8": threshold, IMAGES: embedder, EGAN_IMAGES: embedder}
 
 
 def scoring(table):
     """GridSearchCV's score: average precision of the binary tables, macro F1
     of the three image classes."""
     return "f1_macro" if table == IMAGES else "average_precision"
+
+
+#: Estimators too slow on a CPU for a GridSearchCV row.
+NO_GRID = ("EGANClassifier(input_type='images') defaults",)
 
 
 def estimators(device):
@@ -187,10 +209,24 @@ def estimators(device):
             lambda: PolarityGANClassifier(device=device, random_state=0),
             {"use_gan": [True, False]},
         ),
+        NO_GRID[0]: (EGAN_IMAGES, egan(input_type="images"), None),
     }
 
 
 BASELINE_GRID = {"estimator__logisticregression__C": [0.1, 1.0]}
+
+
+def select(specs, only):
+    """The estimators ``--only`` names: for each comma-separated part, the one
+    of exactly that name, or else those whose name contains it."""
+    if not only:
+        return specs
+    chosen = {}
+    for part in (p.strip().lower() for p in only.split(",") if p.strip()):
+        exact = [name for name in specs if name.lower() == part]
+        for name in exact or [name for name in specs if part in name.lower()]:
+            chosen[name] = specs[name]
+    return chosen
 
 
 def timed(make, X, y):
@@ -230,15 +266,16 @@ def main(argv=None):
     p.add_argument("--no-grid", action="store_true", help="skip the GridSearchCV timings")
     p.add_argument("--profile", action="store_true", help="profile one fit of each estimator")
     p.add_argument("--top", type=int, default=15, help="profiler entries per estimator")
-    p.add_argument("--only", help="estimators whose name contains this (case-insensitive)")
+    p.add_argument(
+        "--only",
+        help="comma-separated names: the estimator of that exact name, or else every "
+        "estimator whose name contains it (case-insensitive)",
+    )
     args = p.parse_args(argv)
     report = Report("cost", argv, args.out)
-    chosen = {
-        name: spec
-        for name, spec in estimators(args.device).items()
-        if not args.only or args.only.lower() in name.lower()
-    }
-    data = tables(with_images=any(table == IMAGES for table, _, _ in chosen.values()))
+    chosen = select(estimators(args.device), args.only)
+    images = {IMAGES, EGAN_IMAGES}
+    data = tables(with_images=any(table in images for table, _, _ in chosen.values()))
     chosen = {name: spec for name, spec in chosen.items() if spec[0] in data}
     if args.profile:
         body = "\n".join(
@@ -265,7 +302,8 @@ def main(argv=None):
             _, make, grid = base[table]
             grids[f"baseline {table}"] = grid_seconds(make, grid, *data[table], scoring(table))
         for name, (table, make, grid) in chosen.items():
-            grids[name] = grid_seconds(make, grid, *data[table], scoring(table))
+            if grid is not None:
+                grids[name] = grid_seconds(make, grid, *data[table], scoring(table))
 
     rows = [
         dict(
@@ -309,7 +347,8 @@ def main(argv=None):
         "GridSearchCV: 2 candidates x 3 folds, one job, one run (average precision; macro F1 "
         "on the images). Tables: make_classification 2000 x 20 (5% minority) and 482 x 8 "
         "(10% minority), seed 0. Images: Fashion-MNIST, 380 training images of three "
-        "classes (300 / 60 / 20), 28 x 28."
+        "classes (300 / 60 / 20), 28 x 28; for image-mode eGAN 5,000 T-shirts and 50 "
+        "shirts (no GridSearchCV row)."
     )
     report.write(settings, table, args.device, rows=rows)
 
