@@ -1,4 +1,4 @@
-"""Paired comparison of two PolarityGANSampler settings over the same splits.
+"""Paired comparison of two settings of a method over the same splits.
 
 Reads the per-split results of runs made on the same profile: CSVs of
 ``benchmarks/quality.py`` or the output folders of ``skimbgan benchmark``
@@ -13,13 +13,15 @@ reports the means, the mean paired difference new - old over the (data set,
 split) pairs with its standard error, the same for the reseeded reference
 (the run-to-run noise), and the two-sided Wilcoxon signed-rank p-value over
 the data sets' mean differences (data sets as the unit, as Demšar, 2006,
-recommends).
+recommends). Samplers are compared with each classifier (lr, rf, hgb); a
+method that is its own classifier (``egan``) on its ``own`` rows.
 
     python -m benchmarks.compare --new benchmarks/results/quality-dev.csv \\
         --old benchmarks/results/quality-dev-old-defaults.csv \\
         --noise benchmarks/results/quality-dev-old-defaults-seed1000.csv
     python -m benchmarks.compare --old benchmarks/results/command-dev \\
         --new RUN_FOLDER --new-method "polarity:gp_every=4"
+    python -m benchmarks.compare --method egan --old OLD_FOLDER --new NEW_FOLDER
 """
 
 import os
@@ -85,7 +87,7 @@ def compare(new, old, noise=None):
     """Rows of the comparison table (one per classifier and measure)."""
     rows = []
     present = shared_classifiers(new, old)
-    measures = [(c, m) for c in ("rf", "lr", "hgb") if c in present for m in METRICS]
+    measures = [(c, m) for c in ("rf", "lr", "hgb", "own") if c in present for m in METRICS]
     # the diversity diagnostics do not depend on the classifier: read the rf rows
     if "rf" in present:
         measures += [("rf", m) for m in DIVERSITY if m in new.columns and m in old.columns]

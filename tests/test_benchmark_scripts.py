@@ -437,7 +437,7 @@ def test_compare_reads_benchmark_folders_with_a_method_per_side(tmp_path, capsys
     rows = []
     for dataset, shift in (("a", 0.02), ("b", 0.04), ("c", 0.06)):
         for split in range(2):
-            for clf in ("lr", "hgb"):
+            for clf in ("lr", "hgb", "own"):
                 base = 0.5 + 0.1 * split
                 for method, f1 in (("polarity", base), ("polarity:gp_every=4", base + shift)):
                     rows.append(
@@ -471,8 +471,10 @@ def test_compare_reads_benchmark_folders_with_a_method_per_side(tmp_path, capsys
     lines = {
         line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")
     }
-    # the classifiers the runs hold (no rf here), each with its own rows
+    # the classifiers the runs hold (no rf here; "own": a method that is its
+    # own classifier), each with its own rows
     assert set(lines) >= {"lr f1", "hgb f1", "lr average_precision", "hgb average_precision"}
+    assert {"own f1", "own average_precision"} <= set(lines)
     assert not any(key.startswith("rf") for key in lines)
     assert "+0.0400" in lines["hgb f1"]  # mean of the paired differences
     assert "+0.0000" in lines["lr average_precision"]
