@@ -303,21 +303,12 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
             progress.update(1, **{k: v for k, v in rows[0].items() if not k.endswith("_logit")})
             if not members.running:
                 break
-            if (
-                cfg.drop_stopped
-                and generator.stacked
-                and not all(members.active[k] for k in members.order)
-            ):
-                _write_out(generator, discriminator, networks, members, only_stopped=True)
-                keep = [i for i, k in enumerate(members.order) if members.active[k]]
-                index = torch.as_tensor(keep, device=device)
-                generator.keep(index)
-                discriminator.keep(index)
-                g_params, d_params = _trainable(generator), _trainable(discriminator)
-                opt_g, opt_d = opt_g.select(g_params, index), opt_d.select(d_params, index)
-                members.order = [members.order[i] for i in keep]
-                for i, k in enumerate(members.order):
-                    members.best[k].rebind(_member_views((generator, discriminator), i))
+            stopped = not all(members.active[k] for k in members.order)
+            if cfg.drop_stopped and generator.stacked and stopped:
+                stacks, optimisers = (generator, discriminator), (opt_g, opt_d)
+                (g_params, d_params), (opt_g, opt_d) = _drop_stopped(
+                    stacks, optimisers, networks, members, device
+                )
     _write_out(generator, discriminator, networks, members, only_stopped=False)
     return _trained(networks, members)
 
@@ -345,6 +336,24 @@ def _log(rows, members, step, loss_d, loss_g, real_logits, fake_logits):
             row.clear()
             members.steps[k] = step
             members.stop(k, "diverged")
+
+
+def _drop_stopped(stacks, optimisers, networks, members, device):
+    """Write the members that stopped out to their own networks and keep only
+    the others in the ``(generator, discriminator)`` stacks; returns their
+    new trainable parameters and the optimisers carried over to them."""
+    generator, discriminator = stacks
+    _write_out(generator, discriminator, networks, members, only_stopped=True)
+    keep = [i for i, k in enumerate(members.order) if members.active[k]]
+    index = torch.as_tensor(keep, device=device)
+    generator.keep(index)
+    discriminator.keep(index)
+    params = _trainable(generator), _trainable(discriminator)
+    optimisers = tuple(opt.select(p, index) for opt, p in zip(optimisers, params, strict=True))
+    members.order = [members.order[i] for i in keep]
+    for i, k in enumerate(members.order):
+        members.best[k].rebind(_member_views(stacks, i))
+    return params, optimisers
 
 
 def _write_out(generator, discriminator, networks, members, only_stopped):
