@@ -309,7 +309,7 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
                 (g_params, d_params), (opt_g, opt_d) = _drop_stopped(
                     stacks, optimisers, networks, members, device
                 )
-    _write_out(generator, discriminator, networks, members, only_stopped=False)
+    _write_out((generator, discriminator), networks, members, only_stopped=False)
     return _trained(networks, members)
 
 
@@ -342,13 +342,12 @@ def _drop_stopped(stacks, optimisers, networks, members, device):
     """Write the members that stopped out to their own networks and keep only
     the others in the ``(generator, discriminator)`` stacks; returns their
     new trainable parameters and the optimisers carried over to them."""
-    generator, discriminator = stacks
-    _write_out(generator, discriminator, networks, members, only_stopped=True)
+    _write_out(stacks, networks, members, only_stopped=True)
     keep = [i for i, k in enumerate(members.order) if members.active[k]]
     index = torch.as_tensor(keep, device=device)
-    generator.keep(index)
-    discriminator.keep(index)
-    params = _trainable(generator), _trainable(discriminator)
+    for network in stacks:
+        network.keep(index)
+    params = tuple(_trainable(network) for network in stacks)
     optimisers = tuple(opt.select(p, index) for opt, p in zip(optimisers, params, strict=True))
     members.order = [members.order[i] for i in keep]
     for i, k in enumerate(members.order):
@@ -356,23 +355,17 @@ def _drop_stopped(stacks, optimisers, networks, members, device):
     return params, optimisers
 
 
-def _write_out(generator, discriminator, networks, members, only_stopped):
-    """The members of the stack that stopped (``only_stopped``), or all of
-    them: each one's kept checkpoint restored and written into its own
-    networks."""
-    chosen = [not (only_stopped and members.active[k]) for k in members.order]
-    device = next(generator.parameters()).device
-    aligned = []
-    for nets in networks:
-        aligned.append(
-            [nets[k].to(device) if c else None for k, c in zip(members.order, chosen, strict=True)]
-        )
-    for k, c in zip(members.order, chosen, strict=True):
-        if c:
-            members.kept[k] = members.best[k].restore()
-    # (a single network, SingleStack, was trained in place: nothing to copy)
-    generator.write_to(aligned[0])
-    discriminator.write_to(aligned[1])
+def _write_out(stacks, networks, members, only_stopped):
+    """The members of the ``(generator, discriminator)`` stacks that stopped
+    (``only_stopped``), or all of them: each one's kept checkpoint restored
+    and written into its own networks. (A single network, ``SingleStack``,
+    was trained in place: there is nothing to copy.)"""
+    chosen = [k for k in members.order if not (only_stopped and members.active[k])]
+    for k in chosen:
+        members.kept[k] = members.best[k].restore()
+    device = next(stacks[0].parameters()).device
+    for network, nets in zip(stacks, networks, strict=True):
+        network.write_to([nets[k].to(device) if k in chosen else None for k in members.order])
 
 
 def _trained(networks, members):
