@@ -259,6 +259,7 @@ def test_paper_params_are_public_and_a_fresh_copy(binary_data):
         learning_rate=1e-4,
         n_estimators=1,
         closeness_weight=0.0,
+        reconstruction="images",
     )
     params["n_estimators"] = 7
     assert EGANClassifier.paper_params()["n_estimators"] == 1

@@ -249,3 +249,52 @@ def test_image_defaults_resolve_to_one_egan_at_the_papers_learning_rate(images):
     assert (clf.learning_rate_, clf.n_estimators_) == (1e-4, 1)
     assert clf.minority_weight == 1.0 and clf.cutoff_ in {"f1", "quantile"}
     assert not hasattr(clf.discriminator_, "members")
+
+
+class _RecordingConv(nn.Conv2d):
+    """A convolution that records whether each input carries a gradient."""
+
+    calls = []
+
+    def forward(self, x):
+        _RecordingConv.calls.append(x.requires_grad)
+        return super().forward(x)
+
+
+@pytest.mark.parametrize("reconstruction", ["images", "prefix"])
+def test_prefix_reconstructions_skip_the_frozen_prefix(images, reconstruction):
+    """With reconstruction="prefix", G's outputs have the shape of D's prefix
+    features and never go through the frozen prefix; with images they do,
+    with G's gradient through it."""
+    X, y = images
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        backbone = TinyNet()
+        backbone[0] = _RecordingConv(3, 4, 3, padding=1)
+    _RecordingConv.calls.clear()
+    params = dict(TINY, generator_backbone=backbone, discriminator_backbone=backbone)
+    clf = EGANClassifier(**params, trainable_stages=1, reconstruction=reconstruction).fit(X, y)
+    assert _RecordingConv.calls  # the prefix ran (on the real images)
+    if reconstruction == "prefix":
+        assert not any(_RecordingConv.calls)
+        assert clf.generator_.outputs_prefix
+        assert clf.generator_.decoder.shape == (4, 32, 32)  # D's prefix: conv, BN, ReLU
+        h = clf.discriminator_.prefix(torch.rand(3, 3, 32, 32))
+        out = clf.generator_(clf.generator_.prefix(torch.rand(3, 3, 32, 32)))
+        assert out.shape == h.shape
+    else:
+        assert any(_RecordingConv.calls)
+        assert not clf.generator_.outputs_prefix
+    scores = clf.decision_function(X)
+    assert np.isfinite(scores).all()
+    again = EGANClassifier(**params, trainable_stages=1, reconstruction=reconstruction).fit(X, y)
+    np.testing.assert_array_equal(again.decision_function(X), scores)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.decision_function(X), scores)
+
+
+def test_prefix_reconstruction_decoder_uses_hidden_dims(images):
+    X, y = images
+    clf = tiny(reconstruction="prefix", hidden_dims=(5,), trainable_stages=1).fit(X, y)
+    widths = [m.out_features for m in clf.generator_.decoder.net if isinstance(m, nn.Linear)]
+    assert widths == [5, 4 * 32 * 32]

@@ -63,7 +63,8 @@ class EGANClassifier(
         The class ``D`` learns as fake (through ``G``). ``None``: the smaller
         class (``classes_[1]`` on a tie).
     hidden_dims : tuple of int, default=(128, 128)
-        Hidden widths of the MLPs (features only).
+        Hidden widths of the MLPs: both networks with features; with images,
+        the decoder of ``reconstruction="prefix"``.
     latent_dim : int, default=128
         Size of the generator's code (the paper's Dense(128)).
     dropout : float, default=0.2
@@ -83,6 +84,16 @@ default="efficientnet_lite0"
     input_size : int, default=64
         Images only: square size images are resized to (and the size of
         ``G``'s reconstructions).
+    reconstruction : {"images", "prefix"}, default="images"
+        Images only: what ``G`` reconstructs a minority image as.
+        ``"images"`` (the paper's): an image in ``[0, 1]`` from a
+        convolutional decoder, which ``D`` scores through its whole backbone,
+        so that every step runs the frozen prefix forward and backward on
+        the reconstructions. ``"prefix"``: the features of ``D``'s frozen
+        prefix for an image (an MLP decoder with ``hidden_dims``), which
+        ``D`` scores with its trainable stages alone, as it scores the cached
+        features of real images: a step costs a small fraction of one with
+        images.
     $CHANNEL_AXIS
     n_steps : int, default=1000
         Training steps (each one update of ``D``, then of ``G``); an upper
@@ -265,6 +276,7 @@ default="efficientnet_lite0"
         weights="imagenet",
         trainable_stages=2,
         input_size=64,
+        reconstruction="images",
         channel_axis=None,
         n_steps=1000,
         batch_size=128,
@@ -294,6 +306,7 @@ default="efficientnet_lite0"
         self.weights = weights
         self.trainable_stages = trainable_stages
         self.input_size = input_size
+        self.reconstruction = reconstruction
         self.channel_axis = channel_axis
         self.n_steps = n_steps
         self.batch_size = batch_size
@@ -318,7 +331,8 @@ default="efficientnet_lite0"
         """The parameters that make this classifier the paper's eGAN.
 
         Every extension off: no real minority negatives, the logit cut-off 0,
-        the paper's learning rate and a single eGAN. Use them as
+        the paper's learning rate, a single eGAN, the logit alone as the
+        score, and reconstructions as images. Use them as
         ``EGANClassifier(**EGANClassifier.paper_params())``, with any other
         parameter on top.
 
@@ -326,7 +340,8 @@ default="efficientnet_lite0"
         -------
         params : dict
             A new dict each call: ``minority_weight=0.0``,
-            ``contamination=None``, ``learning_rate=1e-4``, ``n_estimators=1``.
+            ``contamination=None``, ``learning_rate=1e-4``, ``n_estimators=1``,
+            ``closeness_weight=0.0``, ``reconstruction="images"``.
         """
         return dict(PAPER_PARAMS)
 

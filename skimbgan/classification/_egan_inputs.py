@@ -127,8 +127,9 @@ class ImageInputs:
             )
             model._specs = [(s.input_size, s.mean, s.std) for s in specs]
             stages, latent, dropout = model.trainable_stages, model.latent_dim, model.dropout
+            space, widths = model.reconstruction, check_hidden_dims(model.hidden_dims)
             with seeded(seed, "cpu"):
-                return image_networks(*specs, stages, latent, dropout)
+                return image_networks(*specs, stages, latent, dropout, space, widths)
 
         return build
 

@@ -18,9 +18,18 @@ from .._core.random import seeded
 CLIP = 1e4
 
 
-def image_networks(spec_g, spec_d, trainable_stages, latent_dim, dropout):
+def image_networks(
+    spec_g, spec_d, trainable_stages, latent_dim, dropout, reconstruction="images", hidden_dims=()
+):
+    """``(generator, discriminator)`` on the two backbones. ``reconstruction``
+    ``"prefix"``: the generator's outputs are the discriminator's prefix
+    features (an MLP decoder with ``hidden_dims``); ``"images"``: images at
+    the discriminator's input size."""
     prefix_g, tail_g = split_backbone(spec_g, trainable_stages)
     prefix_d, tail_d = split_backbone(spec_d, trainable_stages)
+    shape = None
+    if reconstruction == "prefix":
+        shape = prefix_shape(prefix_d, spec_d.input_size)
     generator = ImageGenerator(
         prefix_g,
         tail_g,
@@ -29,11 +38,23 @@ def image_networks(spec_g, spec_d, trainable_stages, latent_dim, dropout):
         spec_g.std,
         latent_dim=latent_dim,
         output_size=spec_d.input_size,
+        prefix_shape=shape,
+        hidden_dims=hidden_dims,
     )
     discriminator = ImageDiscriminator(
         prefix_d, tail_d, spec_d.n_features, spec_d.mean, spec_d.std, dropout=dropout
     )
     return generator, discriminator
+
+
+def prefix_shape(prefix, input_size):
+    """The shape of ``prefix``'s output for one image of side ``input_size``."""
+    was_training = prefix.training
+    prefix.eval()
+    with torch.no_grad():
+        shape = prefix(torch.zeros(1, 3, input_size, input_size)).shape[1:]
+    prefix.train(was_training)
+    return tuple(shape)
 
 
 def prefix_array(images, backbone, weights, trainable_stages, input_size, seed, device, batch):

@@ -13,6 +13,7 @@ PARAMETER_CONSTRAINTS = {
     **IMAGE_INPUT,
     **VALIDATION,
     "input_type": [StrOptions({"features", "images"})],
+    "reconstruction": [StrOptions({"images", "prefix"})],
     "minority_class": "no_validation",
     "hidden_dims": ["array-like"],
     "latent_dim": positive_int(),
@@ -44,6 +45,7 @@ PAPER_PARAMS = dict(
     learning_rate=1e-4,
     n_estimators=1,
     closeness_weight=0.0,
+    reconstruction="images",
 )
 
 

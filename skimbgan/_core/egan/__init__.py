@@ -16,6 +16,7 @@ from .networks import (
     ImageGenerator,
     MLPDiscriminator,
     MLPGenerator,
+    PrefixDecoder,
 )
 from .training import EGANConfig, EGANData, TrainedEGAN, batched_logits, train_egan
 
@@ -28,6 +29,7 @@ __all__ = [
     "ImageGenerator",
     "MLPDiscriminator",
     "MLPGenerator",
+    "PrefixDecoder",
     "TrainedEGAN",
     "batched_logits",
     "discriminator_loss",

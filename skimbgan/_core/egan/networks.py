@@ -7,7 +7,11 @@ at each step. For feature vectors the prefix is the identity.
 
 - The generator maps the prefix features of a minority sample to a
   reconstruction in the discriminator's input space (standardised features, or
-  an image in ``[0, 1]``): encoder -> latent code -> decoder.
+  an image in ``[0, 1]``): encoder -> latent code -> decoder. An image
+  generator may instead reconstruct in the discriminator's *prefix-feature*
+  space (``outputs_prefix``): the discriminator then scores its outputs with
+  its trainable tail alone, and no reconstruction runs through the frozen
+  prefix.
 - The discriminator returns one logit per sample (higher = more like the
   majority). ``from_prefix`` scores cached prefix features of real samples;
   calling it on raw inputs (the generator's outputs) runs the prefix too, with
@@ -26,6 +30,8 @@ from ..layers import mlp
 
 class MLPGenerator(nn.Module):
     """Encoder-decoder for feature vectors: ``x -> z (latent_dim) -> x'``."""
+
+    outputs_prefix = False  # the prefix is the identity: either space is the same
 
     def __init__(self, n_features, hidden_dims=(128, 128), latent_dim=128):
         super().__init__()
@@ -83,6 +89,20 @@ class ConvDecoder(nn.Module):
         return x
 
 
+class PrefixDecoder(nn.Module):
+    """Latent code -> a tensor of ``shape`` (the discriminator's prefix
+    features of one image): an MLP (:func:`~..layers.mlp`) with hidden widths
+    ``hidden_dims`` and a linear output, reshaped."""
+
+    def __init__(self, latent_dim, shape, hidden_dims=(128, 128)):
+        super().__init__()
+        self.shape = tuple(int(n) for n in shape)
+        self.net = mlp(latent_dim, tuple(hidden_dims), math.prod(self.shape))
+
+    def forward(self, z):
+        return self.net(z).view(-1, *self.shape)
+
+
 class _BackboneNetwork(SplitBackbone):
     """A frozen backbone prefix and a trainable tail; BatchNorm layers of the
     backbone stay in inference mode whatever ``train()`` is called with."""
@@ -93,12 +113,33 @@ class _BackboneNetwork(SplitBackbone):
 
 class ImageGenerator(_BackboneNetwork):
     """Pretrained encoder (prefix + tail + pooling) -> Dense(latent_dim) ->
-    :class:`ConvDecoder`: reconstructions of minority images in ``[0, 1]``."""
+    decoder.
 
-    def __init__(self, prefix, tail, n_features, mean, std, latent_dim=128, output_size=64):
+    The decoder is a :class:`ConvDecoder` to images in ``[0, 1]`` of side
+    ``output_size`` (the paper's), or, with ``prefix_shape``, a
+    :class:`PrefixDecoder` to the discriminator's prefix features of that
+    shape (``outputs_prefix`` is then True; ``hidden_dims`` are its widths).
+    """
+
+    def __init__(
+        self,
+        prefix,
+        tail,
+        n_features,
+        mean,
+        std,
+        latent_dim=128,
+        output_size=64,
+        prefix_shape=None,
+        hidden_dims=(128, 128),
+    ):
         super().__init__(prefix, tail, mean, std)
         self.to_latent = nn.Linear(n_features, latent_dim)
-        self.decoder = ConvDecoder(latent_dim, output_size)
+        self.outputs_prefix = prefix_shape is not None
+        if self.outputs_prefix:
+            self.decoder = PrefixDecoder(latent_dim, prefix_shape, hidden_dims)
+        else:
+            self.decoder = ConvDecoder(latent_dim, output_size)
 
     def forward(self, h):
         return self.decoder(F.leaky_relu(self.to_latent(self.tail(h)), 0.2))

@@ -95,6 +95,7 @@ class StackedMLPGenerator(nn.Module):
     """The encoder-decoders of ``K`` :class:`~.networks.MLPGenerator` members."""
 
     stacked = True  # every parameter has the member axis first
+    outputs_prefix = False
 
     def __init__(self, members):
         super().__init__()
@@ -163,6 +164,11 @@ class SingleStack(nn.Module):
     def __init__(self, network):
         super().__init__()
         self.network = network
+
+    @property
+    def outputs_prefix(self):
+        """A generator whose outputs are the discriminator's prefix features."""
+        return getattr(self.network, "outputs_prefix", False)
 
     def from_prefix(self, h):
         return self.network.from_prefix(h[0]).unsqueeze(0)

@@ -251,6 +251,10 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
     opt_d = Adam(d_params, lr=cfg.discriminator_lr, betas=cfg.betas)
     members = _Members((generator, discriminator), n_members, cfg.n_iter_no_change)
     networks = (generators, discriminators)
+    # G's reconstructions are D's prefix features, or D's raw inputs (which
+    # go through D's frozen prefix, with gradients flowing back to G)
+    in_prefix = bool(generator.outputs_prefix)
+    score_fake = discriminator.from_prefix if in_prefix else discriminator
     # Dropout draws from the global RNG: seed it, and restore it afterwards.
     with seeded(seed, device), Progress(cfg.n_steps, verbose, desc="eGAN") as progress:
         generator.train()
@@ -270,9 +274,13 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
             prefix_parts = [real]
             if minority_real is not None:
                 prefix_parts.append(_rows(minority_real, picked, n_live))
-            (real_logits, *minority_logits), (fake_logits,) = discriminator.score_together(
-                prefix_parts, [fake.detach()]
+            if in_prefix:
+                prefix_parts.append(fake.detach())
+            prefix_logits, raw_logits = discriminator.score_together(
+                prefix_parts, [] if in_prefix else [fake.detach()]
             )
+            real_logits, *minority_logits = prefix_logits[: len(prefix_parts) - in_prefix]
+            fake_logits = prefix_logits[-1] if in_prefix else raw_logits[0]
             loss_d = discriminator_loss(real_logits, fake_logits, weight)
             if minority_logits:
                 loss_d = loss_d + cfg.minority_weight * minority_loss(minority_logits[0], weight)
@@ -280,7 +288,7 @@ def train_egan(generators, discriminators, data, context, score_fn=None):
 
             # G: make D call its reconstructions majority (D's weights get
             # no gradient: only G's are asked for).
-            loss_g = generator_loss(discriminator(fake), weight)
+            loss_g = generator_loss(score_fake(fake), weight)
             opt_g.step(torch.autograd.grad(loss_g.sum(), g_params))
 
             rows = [{} for _ in range(n_members)]
