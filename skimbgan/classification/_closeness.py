@@ -277,8 +277,9 @@ class ClosenessMixin:
         discriminator, closeness = self._blend.parts(logits, embedding)
         return Bunch(discriminator=discriminator, closeness=closeness)
 
-    def _logits_and_embedding(self, X):
-        h = self._prefix(self.discriminator_, X, role=1)
+    def _logits_and_embedding(self, X, h=None):
+        if h is None:
+            h = self._prefix(self.discriminator_, X, role=1)
         logits = batched_logits(self.discriminator_, h.to(self.device_)).double().cpu().numpy()
         if getattr(self, "_blend", None) is None:
             return logits, None

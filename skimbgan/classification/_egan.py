@@ -184,8 +184,9 @@ default="efficientnet_lite0"
         Images only: cache the frozen prefix's features of images on disk
         (named backbones only), so refits and predictions on the same images
         skip the costly part.
-    batch_size_inference : int, default=256
-        Batch size of the frozen prefix and of predictions.
+    batch_size_inference : int, default=64
+        Batch size of the frozen prefix and of predictions (on a 2-core CPU
+        the prefix of 64-pixel images ran twice as fast as with 256).
     $DEVICE
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split, initialisation, batches and dropout. With
@@ -291,7 +292,7 @@ default="efficientnet_lite0"
         eval_every=50,
         n_iter_no_change=10,
         memory=None,
-        batch_size_inference=256,
+        batch_size_inference=64,
         device="auto",
         random_state=None,
         verbose=0,
@@ -453,9 +454,13 @@ default="efficientnet_lite0"
             if self._blend.weight == 0:  # chosen on the validation part
                 self._blend = self._embedder = None
         prevalence = float(np.average(is_minority, weights=weight))
-        self.offset_, self.cutoff_ = cutoff(
-            self.contamination, self._score_checked, X, split, prevalence
-        )
+        val_h = None if data.validation is None else data.validation[0]
+
+        def score(part):
+            # the validation part's prefix features are at hand: no second pass
+            return self._score_checked(part, val_h if part is split.X_val else None)
+
+        self.offset_, self.cutoff_ = cutoff(self.contamination, score, X, split, prevalence)
         return self
 
     # --- scores and predictions ------------------------------------------------
@@ -480,10 +485,11 @@ default="efficientnet_lite0"
         check_is_fitted(self, "discriminator_")
         return self._score_checked(self._check_X(X, reset=False))
 
-    def _score_checked(self, X):
+    def _score_checked(self, X, h=None):
         """``score_samples`` of an ``X`` already checked (the fit's own calls
-        on its training and validation data, which lost their feature names)."""
-        logits, embedding = self._logits_and_embedding(X)
+        on its training and validation data, which lost their feature names);
+        ``h``: its discriminator's prefix features, when already computed."""
+        logits, embedding = self._logits_and_embedding(X, h)
         if embedding is None:
             return logits
         return self._blend(logits, embedding)

@@ -144,7 +144,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         ``None`` keeps the last epoch. Ignored when ``X_val`` is given.
     n_iter_no_change : int or None, default=None
         Stop after this many epochs without a better validation score.
-    batch_size_inference : int, default=256
+    batch_size_inference : int, default=64
         Images per batch when features are computed without training
         (anchors, validation, predictions).
     $DEVICE
@@ -258,7 +258,7 @@ class PolarityGANClassifier(LogitsMixin, FittedNetworksMixin, ClassifierMixin, B
         refresh_every=50,
         validation_fraction=0.1,
         n_iter_no_change=None,
-        batch_size_inference=256,
+        batch_size_inference=64,
         device="auto",
         random_state=None,
         verbose=0,
