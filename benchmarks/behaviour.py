@@ -83,6 +83,9 @@ def fingerprints():
     # two members: each builds and trains its own backbones
     pair = clone(egan_img).set_params(n_estimators=2).fit(Xi, binary)
     out["EGANClassifier(images, 2 members)"] = digest(pair.score_samples(Xi), pair.predict(Xi))
+    # reconstructions in the discriminator's prefix-feature space
+    prefix = clone(egan_img).set_params(reconstruction="prefix").fit(Xi, binary)
+    out["EGANClassifier(images, prefix)"] = digest(prefix.score_samples(Xi), prefix.predict(Xi))
     # the earlier defaults' training, so the fingerprints stay comparable,
     # then the whole backbone frozen, with a probe, with and without
     # augmentation
