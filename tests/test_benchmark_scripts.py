@@ -496,3 +496,43 @@ def test_performance_table_sets_each_default_against_the_current_one():
     two = [r for r in rows if r["method"] in ("SMOTE", "PolarityGAN")]
     line = performance.table(two, [1000], methods=("SMOTE", "PolarityGAN")).splitlines()[-1]
     assert "nan" in line and "10x" in line
+
+
+def test_egan_compare_pairs_fits_and_matches_settings_exactly(tmp_path):
+    import json
+
+    from benchmarks import egan_compare
+    from benchmarks._harness import RowStore
+
+    def row(params, seed, ap, seconds=1.0, pair="A -> B"):
+        return dict(
+            method="egan-images", egan_params=json.dumps(params), pair=pair, n_minority=2,
+            seed=seed, ap_prevalence=ap, f1_prevalence=ap / 2, roc_auc=0.9, seconds=seconds,
+        )  # fmt: skip
+
+    old, new = RowStore(str(tmp_path / "old")), RowStore(str(tmp_path / "new"))
+    for seed, (a, b) in enumerate([(0.1, 0.3), (0.2, 0.3), (0.4, 0.2)]):
+        old.put(f"o{seed}", row({}, seed, a, seconds=10.0))
+        new.put(f"n{seed}", row({"x": 1}, seed, b))
+    old.pack()
+    new.put("other", row({"x": 2}, 0, 0.9))  # other settings: never paired
+    new.put("lonely", row({"x": 1}, 7, 0.9))  # no partner: left out
+    out = tmp_path / "c.md"
+    egan_compare.main(
+        ["--old-rows", str(tmp_path / "old"), "--old-params", "{}",
+         "--new-rows", str(tmp_path / "new"), "--new-params", '{"x": 1}', "--out", str(out)]
+    )  # fmt: skip
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "c.csv")
+    ap = table[table.metric == "ap_prevalence"].iloc[0]
+    assert ap.fits == 3 and ap.old == 0.233 and ap.new == 0.267 and ap["new - old"] == 0.033
+    assert ap["up / down"] == "2 / 1"
+    seconds = table[table.metric == "median seconds"].iloc[0]
+    assert seconds.old == 10.0 and seconds.new == 1.0
+    assert "1 fits on one side only" in out.read_text()
+    with pytest.raises(SystemExit, match="No fit"):
+        egan_compare.main(
+            ["--old-rows", str(tmp_path / "old"), "--old-params", '{"y": 0}',
+             "--new-params", "{}"]
+        )  # fmt: skip
