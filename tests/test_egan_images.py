@@ -298,3 +298,13 @@ def test_prefix_reconstruction_decoder_uses_hidden_dims(images):
     clf = tiny(reconstruction="prefix", hidden_dims=(5,), trainable_stages=1).fit(X, y)
     widths = [m.out_features for m in clf.generator_.decoder.net if isinstance(m, nn.Linear)]
     assert widths == [5, 4 * 32 * 32]
+
+
+@pytest.mark.parametrize(("stages", "shape"), [(0, (6,)), ("all", (3, 32, 32))])
+def test_prefix_reconstruction_with_the_backbone_frozen_or_trained_whole(images, stages, shape):
+    """Frozen whole, the prefix's features are the pooled embedding; trained
+    whole, the prefix is the identity and G's outputs are normalised images."""
+    X, y = images
+    clf = tiny(reconstruction="prefix", trainable_stages=stages).fit(X, y)
+    assert clf.generator_.decoder.shape == shape
+    assert np.isfinite(clf.decision_function(X)).all()
