@@ -176,7 +176,7 @@ def scoring(table):
 #: Estimators too slow on a CPU for a GridSearchCV row.
 NO_GRID = (
     "EGANClassifier(input_type='images') defaults",
-    "EGANClassifier(input_type='images', reconstruction='prefix')",
+    "EGANClassifier(input_type='images', reconstruction='images')",
 )
 
 
@@ -218,7 +218,7 @@ def estimators(device):
             {"use_gan": [True, False]},
         ),
         NO_GRID[0]: (EGAN_IMAGES, egan(input_type="images"), None),
-        NO_GRID[1]: (EGAN_IMAGES, egan(input_type="images", reconstruction="prefix"), None),
+        NO_GRID[1]: (EGAN_IMAGES, egan(input_type="images", reconstruction="images"), None),
     }
 
 
