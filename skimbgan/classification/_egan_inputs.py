@@ -96,7 +96,8 @@ class ImageInputs:
     frozen prefix runs once per image.
 
     ``"auto"``: the paper's 1e-4 for fine-tuning pretrained backbones, one
-    eGAN (five would cost five times a fit of several minutes on a CPU), and
+    eGAN (five would cost five times the training, about a minute each at
+    1:100 on a 2-core CPU, several with image reconstructions), and
     a closeness prior of 10 (``closeness_weight`` 0.83 at 2 minority images,
     0.67 at 5).
     """
