@@ -260,6 +260,7 @@ def test_paper_params_are_public_and_a_fresh_copy(binary_data):
         n_estimators=1,
         closeness_weight=0.0,
         reconstruction="images",
+        n_iter_no_change=10,
     )
     params["n_estimators"] = 7
     assert EGANClassifier.paper_params()["n_estimators"] == 1

@@ -308,3 +308,15 @@ def test_prefix_reconstruction_with_the_backbone_frozen_or_trained_whole(images,
     clf = tiny(reconstruction="prefix", trainable_stages=stages).fit(X, y)
     assert clf.generator_.decoder.shape == shape
     assert np.isfinite(clf.decision_function(X)).all()
+
+
+def test_auto_patience_is_five_with_images_and_ten_with_features(images):
+    X, y = images
+    clf = tiny(n_steps=4).fit(X, y)
+    assert clf.n_iter_no_change_ == 5
+    assert tiny(n_steps=4, n_iter_no_change=3).fit(X, y).n_iter_no_change_ == 3
+    rng = np.random.RandomState(0)
+    Xf, yf = rng.randn(60, 3), np.r_[np.zeros(50, int), np.ones(10, int)]
+    features = EGANClassifier(n_steps=4, hidden_dims=(4,), device="cpu", random_state=0)
+    assert features.fit(Xf, yf).n_iter_no_change_ == 10
+    assert EGANClassifier.paper_params()["n_iter_no_change"] == 10

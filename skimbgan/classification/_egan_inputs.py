@@ -40,6 +40,7 @@ class FeatureInputs:
     auto_learning_rate = 1e-3
     auto_n_estimators = 5
     auto_closeness_prior = 50.0
+    auto_n_iter_no_change = 10
 
     def check_X(self, model, X, reset):
         return validate_data(
@@ -106,6 +107,7 @@ class ImageInputs:
     auto_learning_rate = 1e-4
     auto_n_estimators = 1
     auto_closeness_prior = 10.0
+    auto_n_iter_no_change = 5
 
     def check_X(self, model, X, reset):
         return check_image_input(model, X, model.channel_axis, reset)

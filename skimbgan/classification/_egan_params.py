@@ -34,6 +34,11 @@ PARAMETER_CONSTRAINTS = {
     "minority_augmentation": [Interval(numbers.Integral, 0, None, closed="left")],
     "closeness_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
     "eval_every": positive_int(),
+    "n_iter_no_change": [
+        Interval(numbers.Integral, 1, None, closed="left"),
+        None,
+        StrOptions({"auto"}),
+    ],
     "memory": MEMORY,
 }
 
@@ -46,13 +51,17 @@ PAPER_PARAMS = dict(
     n_estimators=1,
     closeness_weight=0.0,
     reconstruction="images",
+    n_iter_no_change=10,
 )
 
 
 def resolve_auto(model, inputs):
-    """``(learning_rate_, n_estimators_)``: the set values, or what
-    ``"auto"`` means for the input kind (``inputs``, :mod:`._egan_inputs`)."""
+    """``(learning_rate_, n_estimators_, n_iter_no_change_)``: the set values,
+    or what ``"auto"`` means for the input kind (``inputs``,
+    :mod:`._egan_inputs`)."""
+    patience = model.n_iter_no_change
     return (
         inputs.auto_learning_rate if model.learning_rate == "auto" else model.learning_rate,
         inputs.auto_n_estimators if model.n_estimators == "auto" else model.n_estimators,
+        inputs.auto_n_iter_no_change if patience == "auto" else patience,
     )
