@@ -202,8 +202,38 @@ class BlendedScore:
 
 
 class ClosenessMixin:
-    """EGANClassifier's side of the blend: fitting it after training, and the
+    """EGANClassifier's score: the discriminator's logit blended with
+    closeness (``score_samples``), fitting the blend after training, and the
     parts of a score (``score_components``)."""
+
+    def score_samples(self, X):
+        """The score: higher means more like the majority.
+
+        The discriminator's logit, blended with closeness to the known
+        minority when ``closeness_weight_ > 0`` (see
+        :meth:`score_components`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or images
+            Data of the kind the classifier was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,), float64
+            The scores; higher means more like the majority.
+        """
+        check_is_fitted(self, "discriminator_")
+        return self._score_checked(self._check_X(X, reset=False))
+
+    def _score_checked(self, X, h=None):
+        """``score_samples`` of an ``X`` already checked (the fit's own calls
+        on its training and validation data, which lost their feature names);
+        ``h``: its discriminator's prefix features, when already computed."""
+        logits, embedding = self._logits_and_embedding(X, h)
+        if embedding is None:
+            return logits
+        return self._blend(logits, embedding)
 
     def _fit_blend(self, data, split, discriminator, val_weight):
         """The fitted :class:`BlendedScore`: closeness to the training
